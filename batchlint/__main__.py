@@ -1,0 +1,3 @@
+from batchlint.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,170 @@
+"""One run: discover files, read pools, run rules, collect findings.
+
+Each file is read and checked on its own, so a run can spread files over processes
+(``jobs``) and still give the same output in the same order.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from batchlint.catalog import Catalog
+from batchlint.discover import Candidate, discover
+from batchlint.model import Diagnostic, Finding, Location, Pool, ReadResult, Severity
+from batchlint.reader import ParseError, ReadContext, ReadOptions, SourceFile, decode
+from batchlint.rule import Rule, RuleContext
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RunResult:
+    pools: list[Pool] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    catalog: Catalog | None = None
+    #: Findings that suppressions or the baseline hid, for reports that count them.
+    suppressed: list[Finding] = field(default_factory=list)
+    #: Run-level notes for the summary (an old snapshot, a fallback catalog).
+    notes: list[str] = field(default_factory=list)
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    def worst(self) -> Severity | None:
+        return max((f.severity for f in self.findings), default=None)
+
+
+class Linter:
+    """Readers and rules bound to one catalog and set of options."""
+
+    def __init__(
+        self,
+        readers: list,
+        rules: list[Rule],
+        rule_context: RuleContext,
+        read_options: ReadOptions | None = None,
+        severities: dict[str, Severity] | None = None,
+    ) -> None:
+        self.readers = sorted(readers, key=lambda r: (getattr(r, "priority", 50), r.name))
+        self.suffixes = tuple(sorted({s for r in self.readers for s in r.suffixes}))
+        self.rules = rules
+        self.ctx = rule_context
+        self.read_options = read_options or ReadOptions()
+        self.severities = severities or {}
+        self._diagnostic_rules: dict[str, Rule] = {}
+        for rule in rules:
+            for kind in rule.diagnostic_kinds:
+                self._diagnostic_rules.setdefault(kind, rule)
+
+    # -- reading -------------------------------------------------------------------------
+
+    def candidates(self, paths: list[str], exclude: tuple[str, ...] = ()) -> list[Candidate]:
+        return discover(paths, self.suffixes, exclude)
+
+    def read(self, candidate: Candidate, read_ctx: ReadContext) -> ReadResult:
+        """Pools and diagnostics of one file; never raises for what the file holds."""
+        path = candidate.path
+        try:
+            size = os.path.getsize(path)
+        except OSError as exc:
+            return _diagnostic("parse-error", path, 1, f"cannot read file: {exc.strerror}")
+        limit = self.read_options.max_file_size
+        if limit and size > limit:
+            return _diagnostic(
+                "file-skipped",
+                path,
+                1,
+                f"file skipped: {size / 1048576:.1f} MB is over the --max-file-size limit "
+                f"of {limit / 1048576:.1f} MB",
+            )
+        try:
+            with open(path, "rb") as handle:
+                text = decode(handle.read())
+        except OSError as exc:
+            return _diagnostic("parse-error", path, 1, f"cannot read file: {exc.strerror}")
+        except ParseError as exc:
+            return _diagnostic("parse-error", path, exc.line, exc.message, exc.column)
+
+        source = SourceFile(path, text, candidate.explicit)
+        low = path.lower()
+        readers = [r for r in self.readers if low.endswith(r.suffixes)]
+        if not readers and candidate.explicit:
+            readers = self.readers  # a named file with an unusual suffix: let any reader try
+        for reader in readers:
+            try:
+                result = reader.read(source, read_ctx)
+            except ParseError as exc:
+                return _diagnostic("parse-error", path, exc.line, exc.message, exc.column)
+            except RecursionError:
+                return _diagnostic("parse-error", path, 1, "nested too deeply to read")
+            except Exception as exc:  # a reader bug must not end the run for other files
+                log.debug("reader %s failed on %s", reader.name, path, exc_info=True)
+                return _diagnostic(
+                    "parse-error",
+                    path,
+                    1,
+                    f"batchlint's {reader.name} reader failed on this file "
+                    f"({type(exc).__name__}: {exc}); this is a bug in batchlint",
+                )
+            if result is not None:
+                log.debug("%s: %s reader, %d pools", path, reader.name, len(result.pools))
+                return result
+        log.debug("%s: not a pool definition", path)
+        return ReadResult()
+
+    # -- checking ------------------------------------------------------------------------
+
+    def check(self, result: ReadResult) -> list[Finding]:
+        findings: list[Finding] = []
+        for diagnostic in result.diagnostics:
+            rule = self._diagnostic_rules.get(diagnostic.kind)
+            if rule is None:
+                log.debug("no rule reports diagnostics of kind %s", diagnostic.kind)
+                continue
+            findings.extend(self._run(rule.check_diagnostic(diagnostic, self.ctx), rule))
+        for pool in result.pools:
+            for rule in self.rules:
+                findings.extend(self._run(rule.check(pool, self.ctx), rule))
+        return findings
+
+    def _run(self, produced: Iterable[Finding], rule: Rule) -> list[Finding]:
+        out = []
+        override = self.severities.get(rule.name) or self.severities.get(rule.id)
+        for finding in produced:
+            if override is not None:
+                finding = _with_severity(finding, override)
+            out.append(finding)
+        return out
+
+    def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> tuple[list, list]:
+        result = self.read(candidate, read_ctx)
+        return result.pools, self.check(result)
+
+    def run(self, paths: list[str], exclude: tuple[str, ...] = (), jobs: int = 1) -> RunResult:
+        candidates = self.candidates(paths, exclude)
+        read_ctx = ReadContext([c.path for c in candidates], self.read_options)
+        outcome = RunResult(files=[c.path for c in candidates], catalog=self.ctx.catalog)
+        if jobs > 1 and len(candidates) > 1:
+            from batchlint import parallel
+
+            results = parallel.lint_all(self, candidates, read_ctx, jobs)
+        else:
+            results = (self.lint_one(c, read_ctx) for c in candidates)
+        for pools, findings in results:
+            outcome.pools.extend(pools)
+            outcome.findings.extend(sorted(findings, key=lambda f: f.sort_key))
+        return outcome
+
+
+def _diagnostic(kind: str, path: str, line: int, message: str, column: int = 1) -> ReadResult:
+    return ReadResult(diagnostics=[Diagnostic(kind, Location(path, line, column), message)])
+
+
+def _with_severity(finding: Finding, severity: Severity) -> Finding:
+    from dataclasses import replace
+
+    return replace(finding, severity=severity)

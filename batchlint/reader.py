@@ -1,0 +1,164 @@
+"""What a reader is given and what it must do.
+
+A reader turns one file into pool records. The engine asks the readers whose suffixes match a
+file, in priority order; the first that recognises the file returns a ``ReadResult``, the others
+return None. Readers share a ``ReadContext``: the files the user named, the parameter and
+variable overrides, and a cache of parsed files so that a template and its parameter file are
+parsed once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from batchlint.model import Diagnostic, Location, ReadResult
+
+
+class ParseError(Exception):
+    """A file that cannot be parsed, with the place where parsing failed."""
+
+    def __init__(self, message: str, line: int, column: int = 1) -> None:
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.column = column
+
+
+@dataclass
+class ReadOptions:
+    """Overrides from the command line and configuration."""
+
+    parameter_files: tuple[str, ...] = ()
+    var_files: tuple[str, ...] = ()
+    variables: dict[str, str] = field(default_factory=dict)
+    max_file_size: int = 4 * 1024 * 1024
+
+
+@dataclass
+class SourceFile:
+    """A file to read: the path as the user will see it and its decoded text."""
+
+    path: str
+    text: str
+    explicit: bool = False
+
+    @property
+    def abspath(self) -> str:
+        return os.path.abspath(self.path)
+
+    def location(self, line: int, column: int = 1) -> Location:
+        return Location(self.path, line, column)
+
+
+class ReadContext:
+    """Shared state for one run's readers."""
+
+    def __init__(self, inputs: list[str], options: ReadOptions | None = None) -> None:
+        self.options = options or ReadOptions()
+        #: Absolute paths of every file that will be read in this run.
+        self.inputs: set[str] = {os.path.abspath(p) for p in inputs}
+        self._cache: dict[tuple[str, str], Any] = {}
+
+    def display_path(self, path: str) -> str:
+        """A path as reports show it: relative to the working folder when below it."""
+        rel = os.path.relpath(path)
+        return path if rel.startswith("..") else rel
+
+    def cached(self, kind: str, path: str, build):
+        """``build(path)`` once per kind and absolute path; exceptions are cached too."""
+        key = (kind, os.path.abspath(path))
+        if key not in self._cache:
+            try:
+                self._cache[key] = (True, build(path))
+            except Exception as exc:  # cached so that the same error is reported once
+                self._cache[key] = (False, exc)
+        ok, result = self._cache[key]
+        if not ok:
+            raise result
+        return result
+
+    def read_text(self, path: str) -> str:
+        """The text of a file another file refers to (a parameters file, a module)."""
+        return self.cached("text", path, read_text_file)
+
+
+def read_text_file(path: str) -> str:
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return decode(data)
+
+
+def decode(data: bytes) -> str:
+    """Text from bytes: UTF-8 with or without a byte-order mark; other encodings are an error."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:8192]:
+        raise ParseError("binary file (contains NUL bytes)", 1)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ParseError(f"invalid UTF-8 (byte 0x{data[exc.start]:02x})", line, column) from None
+
+
+def parse_error(source: SourceFile, exc: ParseError) -> ReadResult:
+    """The result for a file that cannot be parsed."""
+    diag = Diagnostic("parse-error", source.location(exc.line, exc.column), exc.message)
+    return ReadResult(diagnostics=[diag])
+
+
+class Reader(Protocol):
+    """A format plugin. ``suffixes`` are lower-case file name endings the reader looks at."""
+
+    name: str
+    suffixes: tuple[str, ...]
+    priority: int
+
+    def read(self, source: SourceFile, ctx: ReadContext) -> ReadResult | None:
+        """Pools and diagnostics of ``source``, or None when the file is not of this format."""
+
+
+def parse_json(source: SourceFile, ctx: ReadContext):
+    """The positioned JSON tree and comments of ``source``, parsed once per run for all readers.
+
+    Raises ``ParseError``. Comments are accepted, as ARM allows them.
+    """
+    from batchlint import jsonpos
+
+    return ctx.cached("json", source.path, lambda _: jsonpos.parse(source.text, source.path))
+
+
+def parse_json_file(path: str, display: str, ctx: ReadContext):
+    """Like ``parse_json`` for a file another file refers to (a parameters file)."""
+    from batchlint import jsonpos
+
+    return ctx.cached("json", path, lambda p: jsonpos.parse(ctx.read_text(p), display))
+
+
+_RELEVANT = (
+    "microsoft.batch",
+    "virtualmachineconfiguration",
+    "nodeagentsku",
+    "node_agent_sku_id",
+    "cloudserviceconfiguration",
+    "deploymenttemplate",
+    "deploymentparameters",
+)
+
+
+def looks_relevant(source: SourceFile) -> bool:
+    """Whether a file that fails to parse should be reported.
+
+    A file named on the command line always is. A file found while walking a folder is only
+    when its text mentions Batch pools or ARM deployments, so a broken ``package.json`` or CI
+    workflow elsewhere in a repository is not batchlint's business.
+    """
+    if source.explicit:
+        return True
+    low = source.text[:1_000_000].lower()
+    return any(word in low for word in _RELEVANT)

@@ -1,0 +1,1 @@
+"""Format readers: each turns files of one format into pool records."""

@@ -1,0 +1,331 @@
+"""ARM templates: pools as resources, nested children, nested deployments and copy loops.
+
+A file is an ARM template when its ``$schema`` names a deployment template, or when it has
+``resources`` beside ``contentVersion`` or ``parameters``. A parameters file by itself holds no
+pools, unless its values carry whole pool definitions (as module test files do). Parameter
+values come from ``--parameters`` files, then ``<name>.parameters.json`` beside the template,
+then ``defaultValue``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from batchlint.extract import pool_from_arm_properties
+from batchlint.hookspecs import hookimpl
+from batchlint.model import Diagnostic, Location, Pool, ReadResult
+from batchlint.reader import (
+    ParseError,
+    ReadContext,
+    SourceFile,
+    looks_relevant,
+    parse_json,
+    parse_json_file,
+)
+from batchlint.readers.armexpr import Scope, evaluate, relabel
+from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj
+
+log = logging.getLogger(__name__)
+
+POOL_TYPE = "microsoft.batch/batchaccounts/pools"
+ACCOUNT_TYPE = "microsoft.batch/batchaccounts"
+DEPLOYMENT_TYPE = "microsoft.resources/deployments"
+MAX_COPIES = 1000
+MAX_NESTING = 16
+
+
+def is_template(root: Node) -> bool:
+    if not is_obj(root):
+        return False
+    schema = get(root, "$schema")
+    if isinstance(schema, Lit) and isinstance(schema.value, str):
+        return "deploymenttemplate" in schema.value.lower()
+    keys = {k.lower() for k in root.value}
+    return "resources" in keys and bool(keys & {"contentversion", "parameters", "variables"})
+
+
+def is_parameters_file(root: Node) -> bool:
+    if not is_obj(root):
+        return False
+    schema = get(root, "$schema")
+    if isinstance(schema, Lit) and isinstance(schema.value, str):
+        return "deploymentparameters" in schema.value.lower()
+    return False
+
+
+def parameter_files_for(path: str) -> list[str]:
+    """The ``<name>.parameters.json`` files that sit beside a template."""
+    folder, name = os.path.split(path)
+    stem = name.rsplit(".", 1)[0]
+    found = []
+    for candidate in (f"{stem}.parameters.json", f"{stem}.parameters.jsonc"):
+        full = os.path.join(folder, candidate)
+        if os.path.isfile(full):
+            found.append(full)
+    return found
+
+
+class ArmReader:
+    name = "arm"
+    suffixes = (".json", ".jsonc")
+    priority = 30
+
+    def read(self, source: SourceFile, ctx: ReadContext) -> ReadResult | None:
+        try:
+            root, _ = parse_json(source, ctx)
+        except ParseError:
+            if looks_relevant(source):
+                raise
+            return ReadResult()
+        if is_parameters_file(root):
+            return read_parameters_file(root, source)
+        if is_rest_example(root):
+            return read_rest_example(root, source)
+        if not is_template(root):
+            return None
+        result = ReadResult()
+        params, files = self._parameter_values(source, ctx, result)
+        result.depends_on.extend(files)
+        scope = template_scope(root, params, source.path)
+        walk_template(root, scope, "arm", result, depth=0)
+        return result
+
+    def _parameter_values(self, source: SourceFile, ctx: ReadContext, result: ReadResult):
+        files = list(ctx.options.parameter_files) or parameter_files_for(source.path)
+        values: dict[str, Node] = {}
+        used = []
+        for path in files:
+            display = ctx.display_path(path)
+            try:
+                root, _ = parse_json_file(path, display, ctx)
+            except OSError as exc:
+                result.diagnostics.append(
+                    Diagnostic(
+                        "parse-error",
+                        Location(display, 1),
+                        f"cannot read parameters file: {exc.strerror}",
+                    )
+                )
+                continue
+            except ParseError as exc:
+                result.diagnostics.append(
+                    Diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
+                )
+                continue
+            used.append(display)
+            params = get(root, "parameters")
+            if not is_obj(params):
+                continue
+            for name, entry in params.value.items():
+                values[name.lower()] = _parameter_file_value(name, entry, display)
+        return values, used
+
+
+def _parameter_file_value(name: str, entry: Node, display: str) -> Node:
+    if get(entry, "reference") is not None:
+        return Unknown(f"parameter {name!r} is a Key Vault reference in {display}", entry.loc)
+    value = get(entry, "value")
+    if value is None:
+        return Unknown(f"parameter {name!r} in {display} has no value", entry.loc)
+    return relabel(value, f"parameters file {display}")
+
+
+def template_scope(root: Node, overrides: dict[str, Node], path: str,
+                   outer: Scope | None = None) -> Scope:
+    """The scope of a template: its parameters (with overrides) and variables."""
+    declared = get(root, "parameters")
+    getters = {}
+    holder: list[Scope] = []
+    if is_obj(declared):
+        for name, decl in declared.value.items():
+            getters[name] = _parameter_getter(name, decl, overrides, holder)
+    variables = get(root, "variables")
+    scope = Scope(getters, dict(variables.value) if is_obj(variables) else {})
+    holder.append(scope)
+    return scope
+
+
+def _parameter_getter(name: str, decl: Node, overrides: dict[str, Node], holder: list):
+    cache: list[Node] = []
+
+    def getter() -> Node:
+        if cache:
+            return cache[0]
+        cache.append(Unknown(f"parameter {name!r} refers to itself", decl.loc))
+        if name.lower() in overrides:
+            value = overrides[name.lower()]
+        else:
+            default = get(decl, "defaultValue")
+            if default is None:
+                value = Unknown(
+                    f"parameter {name!r} has no default and no parameters file sets it",
+                    decl.loc,
+                )
+            else:
+                value = relabel(evaluate(default, holder[0]), f"default of parameter {name}")
+        cache[0] = value
+        return value
+
+    return getter
+
+
+def walk_template(root: Node, scope: Scope, fmt: str, result: ReadResult, depth: int) -> None:
+    resources = get(root, "resources")
+    if is_obj(resources):  # languageVersion 2.0: symbolic names
+        items = list(resources.value.values())
+    elif is_list(resources):
+        items = resources.value
+    else:
+        return
+    for resource in items:
+        if is_obj(resource):
+            _resource(resource, scope, fmt, result, depth, parent_account=None)
+
+
+def _type(resource: Node, scope: Scope) -> str:
+    node = evaluate(get(resource, "type"), scope)
+    return node.value.lower() if isinstance(node, Lit) and isinstance(node.value, str) else ""
+
+
+def _resource(resource, scope, fmt, result, depth, parent_account) -> None:
+    if _is_existing(resource):
+        return
+    kind = _type(resource, scope)
+    if parent_account is not None and kind in ("pools", POOL_TYPE):
+        _pools(resource, scope, fmt, result)
+        return
+    if parent_account is None and kind == POOL_TYPE:
+        _pools(resource, scope, fmt, result)
+        return
+    if kind == ACCOUNT_TYPE:
+        children = get(resource, "resources")
+        if is_list(children):
+            for child in children.value:
+                if is_obj(child):
+                    _resource(child, scope, fmt, result, depth, parent_account=resource)
+        return
+    if kind == DEPLOYMENT_TYPE:
+        _nested_deployment(resource, scope, fmt, result, depth)
+
+
+def _is_existing(resource: Node) -> bool:
+    existing = get(resource, "existing")
+    return isinstance(existing, Lit) and existing.value is True
+
+
+def _copies(resource: Node, scope: Scope) -> list[int | None]:
+    copy = get(resource, "copy")
+    if not is_obj(copy):
+        return [None]
+    count = evaluate(get(copy, "count"), scope)
+    if isinstance(count, Lit) and isinstance(count.value, int) and count.value >= 0:
+        return list(range(min(count.value, MAX_COPIES)))
+    return [None]
+
+
+def _pools(resource, scope, fmt, result: ReadResult) -> None:
+    condition = get(resource, "condition")
+    for index in _copies(resource, scope):
+        inner = scope.with_copy_index(index) if index is not None else scope
+        if index is None and is_obj(get(resource, "copy")):
+            inner = scope.with_copy_index(None)
+        name_node = evaluate(get(resource, "name"), inner)
+        properties = evaluate(get(resource, "properties"), inner)
+        name = _name(name_node)
+        cond_text = None
+        if condition is not None:
+            cond = evaluate(condition, inner)
+            if isinstance(cond, Lit) and cond.value is False:
+                log.debug("pool %s skipped: condition is false", name)
+                continue
+            cond_text = str(condition.value) if isinstance(condition, Lit) else "unknown"
+        pool = pool_from_arm_properties(
+            name, fmt, resource.loc, properties, condition=cond_text
+        )
+        result.pools.append(pool)
+
+
+def _name(node: Node | None) -> str | None:
+    if isinstance(node, Lit) and node.value is not None:
+        return str(node.value)
+    if isinstance(node, Unknown):
+        return None
+    return None
+
+
+def _nested_deployment(resource, scope: Scope, fmt, result, depth) -> None:
+    if depth >= MAX_NESTING:
+        return
+    props = get(resource, "properties")
+    template = get(props, "template")
+    if not is_obj(template):
+        return  # a linked template (templateLink) is not fetched
+    inner_scope_mode = get(get(props, "expressionEvaluationOptions"), "scope")
+    inner = isinstance(inner_scope_mode, Lit) and str(inner_scope_mode.value).lower() == "inner"
+    for index in _copies(resource, scope):
+        outer = scope.with_copy_index(index) if index is not None else scope
+        if inner:
+            passed = {}
+            params = get(props, "parameters")
+            if is_obj(params):
+                for name, entry in params.value.items():
+                    value = get(entry, "value")
+                    if value is not None:
+                        passed[name.lower()] = evaluate(value, outer)
+                    elif get(entry, "reference") is not None:
+                        passed[name.lower()] = Unknown(
+                            f"parameter {name!r} is a Key Vault reference", entry.loc
+                        )
+            walk_template(template, template_scope(template, passed, ""), fmt, result, depth + 1)
+        else:
+            walk_template(template, outer, fmt, result, depth + 1)
+
+
+def read_parameters_file(root: Node, source: SourceFile) -> ReadResult:
+    """A parameters file whose values hold whole pool definitions (``name`` plus properties).
+
+    Module test files pass pools this way (``pools: {value: [{name, vmSize,
+    deploymentConfiguration}]}``); any other parameters file gives no pools.
+    """
+    result = ReadResult()
+    params = get(root, "parameters")
+    if not is_obj(params):
+        return result
+    for entry in params.value.values():
+        value = get(entry, "value")
+        items = value.value if is_list(value) else [value] if is_obj(value) else []
+        for item in items:
+            if not is_obj(item):
+                continue
+            props = get(item, "properties") if is_obj(get(item, "properties")) else item
+            if get(props, "deploymentConfiguration") is None:
+                continue
+            pool: Pool = pool_from_arm_properties(
+                _name(get(item, "name")), "arm-parameters", item.loc, props
+            )
+            result.pools.append(pool)
+    return result
+
+
+def is_rest_example(root: Node) -> bool:
+    """A REST specification example: ``{"parameters": {...}, "responses": {...}}``."""
+    return is_obj(get(root, "responses")) and is_obj(get(get(root, "parameters"), "parameters"))
+
+
+def read_rest_example(root: Node, source: SourceFile) -> ReadResult:
+    """The pool in a Pool - Create example's request; the responses echo it and are skipped."""
+    result = ReadResult()
+    params = get(root, "parameters")
+    body = get(params, "parameters")
+    props = get(body, "properties")
+    if not is_obj(props) or get(props, "deploymentConfiguration") is None:
+        return result
+    name = _name(get(params, "poolName"))
+    result.pools.append(pool_from_arm_properties(name, "arm-rest-example", body.loc, props))
+    return result
+
+
+@hookimpl
+def batchlint_readers():
+    return [ArmReader()]

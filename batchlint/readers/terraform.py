@@ -1,0 +1,8 @@
+"""terraform reader (in progress)."""
+
+from batchlint.hookspecs import hookimpl
+
+
+@hookimpl
+def batchlint_readers():
+    return []

@@ -1,0 +1,38 @@
+"""What a reporter is: a class with a format name that writes one run's result to a stream."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar, TextIO
+
+if TYPE_CHECKING:
+    from batchlint.engine import RunResult
+    from batchlint.rule import Rule
+
+
+class Reporter:
+    """Writes a ``RunResult``. ``rules`` maps rule ids to rule classes, for help and links."""
+
+    name: ClassVar[str]
+
+    def __init__(self, stream: TextIO, *, color: bool = False, rules: dict | None = None,
+                 options: dict | None = None) -> None:
+        self.stream = stream
+        self.color = color
+        self.rules: dict[str, type[Rule]] = rules or {}
+        self.options = options or {}
+
+    def report(self, result: RunResult) -> None:
+        raise NotImplementedError
+
+
+def summary(result: RunResult) -> dict:
+    from batchlint.model import Severity
+
+    return {
+        "files": len(result.files),
+        "pools": len(result.pools),
+        "errors": result.count(Severity.ERROR),
+        "warnings": result.count(Severity.WARNING),
+        "infos": result.count(Severity.INFO),
+        "suppressed": len(result.suppressed),
+    }

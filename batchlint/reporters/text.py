@@ -1,0 +1,52 @@
+"""Text output: one line a finding, ``path:line:col: severity rule-id message (rule-name)``."""
+
+from __future__ import annotations
+
+from batchlint.model import Severity
+from batchlint.reporters.base import Reporter, summary
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+class TextReporter(Reporter):
+    name = "text"
+
+    def paint(self, text: str, code: str) -> str:
+        return f"{code}{text}{_RESET}" if self.color else text
+
+    def report(self, result) -> None:
+        write = self.stream.write
+        for finding in result.findings:
+            loc = finding.location
+            level = self.paint(str(finding.severity), _COLORS[finding.severity])
+            head = self.paint(f"{loc.file}:{loc.line}:{loc.column}:", _BOLD)
+            write(f"{head} {level} {finding.rule_id} {finding.message} ({finding.rule_name})\n")
+            if finding.fix:
+                write(self.paint(f"    fix: {finding.fix}", _DIM) + "\n")
+            if finding.note:
+                write(self.paint(f"    note: {finding.note}", _DIM) + "\n")
+
+        counts = summary(result)
+        parts = [
+            _plural(counts["errors"], "error"),
+            _plural(counts["warnings"], "warning"),
+            _plural(counts["infos"], "info"),
+        ]
+        line = (
+            f"{', '.join(parts)} in {_plural(counts['files'], 'file')} "
+            f"({_plural(counts['pools'], 'pool')})"
+        )
+        if counts["suppressed"]:
+            line += f"; {counts['suppressed']} suppressed"
+        if result.findings:
+            write("\n")
+        write(line + "\n")
+        if result.catalog is not None:
+            write(f"catalog: {result.catalog.info.label()}\n")
+        for note in result.notes:
+            write(f"note: {note}\n")

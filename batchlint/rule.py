@@ -1,0 +1,100 @@
+"""The base class of rules and what a rule is given.
+
+A rule is a small class: its id, name, default severity and one-line summary sit at the top,
+then ``check``. A rule sees pool records and the catalog, never a file. Rules that report on
+reader diagnostics (parse errors, missing modules) name the diagnostic kind they take.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+from batchlint.model import Diagnostic, Finding, Location, Pool, Severity, Value
+
+if TYPE_CHECKING:
+    from batchlint.catalog import Catalog
+
+
+@dataclass
+class RuleContext:
+    """What every rule may use: the catalog, the evaluation date and the options."""
+
+    catalog: Catalog
+    as_of: dt.date
+    eol_warning_days: int = 180
+    options: dict = field(default_factory=dict)
+
+    def rule_options(self, rule_name: str) -> dict:
+        return self.options.get("rules", {}).get(rule_name, {}) or {}
+
+
+class Rule:
+    """One check. Subclasses set the class attributes and implement ``check``."""
+
+    id: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[Severity]
+    summary: ClassVar[str]
+    #: Links to the Azure Batch documentation behind the rule.
+    links: ClassVar[tuple[str, ...]] = ()
+    #: Reader diagnostic kinds this rule reports (``check_diagnostic``), if any.
+    diagnostic_kinds: ClassVar[tuple[str, ...]] = ()
+
+    def check(self, pool: Pool, ctx: RuleContext) -> Iterable[Finding]:
+        return ()
+
+    def check_diagnostic(self, diagnostic: Diagnostic, ctx: RuleContext) -> Iterable[Finding]:
+        yield self.finding(diagnostic.location, diagnostic.message, fix=diagnostic.detail)
+
+    def finding(
+        self,
+        location: Location,
+        message: str,
+        *,
+        pool: Pool | None = None,
+        fix: str | None = None,
+        severity: Severity | None = None,
+        evidence: Iterable[str] = (),
+        subject: Iterable[str] = (),
+        related: Iterable[Location] = (),
+    ) -> Finding:
+        return Finding(
+            rule_id=self.id,
+            rule_name=self.name,
+            severity=severity or self.severity,
+            location=location,
+            message=message,
+            pool=pool.label if pool else None,
+            fix=fix,
+            evidence=tuple(evidence),
+            subject=tuple(subject),
+            related=tuple(related) + (pool.via if pool else ()),
+        )
+
+
+def where(pool: Pool, *values: Value | None) -> Location:
+    """The place of the first value that has one, else the pool's definition."""
+    for value in values:
+        if value is not None and value.location is not None:
+            return value.location
+    return pool.location
+
+
+def shown(value: Value | None) -> str:
+    """A value for a message: quoted, with its origin when it did not come from the pool."""
+    if value is None:
+        return "(not set)"
+    if not value.known:
+        return f"(unknown: {value.unresolved})"
+    text = f"'{value.text()}'"
+    if value.origin and value.origin != "literal":
+        text += f" ({value.origin})"
+    return text
+
+
+def iter_rules(classes: Iterable[type[Rule]]) -> Iterator[Rule]:
+    for cls in classes:
+        yield cls()

@@ -1,0 +1,152 @@
+"""The lint command from options to exit status."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+
+from batchlint.app import Plugins, today
+from batchlint.catalog import CatalogError
+from batchlint.engine import Linter, RunResult
+from batchlint.model import Severity
+from batchlint.options import LintOptions, UsageError
+from batchlint.reader import ReadOptions
+from batchlint.rule import RuleContext
+
+log = logging.getLogger(__name__)
+
+
+def load_catalog(plugins: Plugins, opts: LintOptions):
+    """The catalog the options ask for: live, a snapshot file, or the bundled snapshot."""
+    if opts.live:
+        name = "live"
+    elif opts.images:
+        name = "snapshot"
+    else:
+        name = "bundled"
+    source = plugins.catalog_sources.get(name)
+    if source is None:
+        raise UsageError(f"no catalog source {name!r} is installed")
+    catalog = source.load(opts)
+    log.info("catalog: %s (%d entries)", catalog.info.label(), len(catalog.entries))
+    return catalog
+
+
+def enabled_rules(plugins: Plugins, opts: LintOptions):
+    rules, severities = [], {}
+    known = {cls.name for cls in plugins.rule_classes} | {cls.id for cls in plugins.rule_classes}
+    for key in opts.rules:
+        if key not in known:
+            raise UsageError(f"unknown rule {key!r} in {opts.sources.get('rules', 'options')}")
+    for cls in plugins.rule_classes:
+        setting = opts.rules.get(cls.name) or opts.rules.get(cls.id) or {}
+        if setting.get("enabled", True) is False:
+            continue
+        if setting.get("severity"):
+            severities[cls.name] = Severity.parse(setting["severity"])
+        rules.append(cls())
+    return rules, severities
+
+
+def build_linter(plugins: Plugins, opts: LintOptions, catalog) -> Linter:
+    rules, severities = enabled_rules(plugins, opts)
+    ctx = RuleContext(
+        catalog=catalog,
+        as_of=opts.as_of or today(),
+        eol_warning_days=opts.eol_warning_days,
+        options={"rules": opts.rules, "region_snapshots": opts.region_snapshots},
+    )
+    read_options = ReadOptions(
+        parameter_files=tuple(opts.parameter_files),
+        var_files=tuple(opts.var_files),
+        variables=dict(opts.variables),
+        max_file_size=opts.max_file_size,
+    )
+    return Linter(plugins.readers, rules, ctx, read_options, severities)
+
+
+def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
+    """Lint ``opts.paths``; the result before reporting."""
+    from batchlint.discover import PathError
+
+    plugins = plugins or Plugins()
+    catalog = load_catalog(plugins, opts)
+    linter = build_linter(plugins, opts, catalog)
+    jobs = opts.jobs if opts.jobs is not None else (os.cpu_count() or 1)
+    try:
+        result = linter.run(opts.paths, tuple(opts.exclude), jobs=max(1, jobs))
+    except PathError as exc:
+        raise UsageError(str(exc)) from None
+    postprocess(result, opts, linter)
+    return result
+
+
+def postprocess(result: RunResult, opts: LintOptions, linter: Linter) -> None:
+    """Steps after the rules: catalog age notes, suppressions, baseline."""
+    from batchlint import aftercheck
+
+    aftercheck.apply(result, opts, linter)
+
+
+def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
+    rules = {cls.id: cls for cls in plugins.rule_classes}
+    for fmt, target in opts.outputs:
+        factory = plugins.reporters.get(fmt)
+        if factory is None:
+            raise UsageError(f"no reporter for format {fmt!r}")
+        if target is None:
+            color = opts.color if opts.color is not None else _wants_color(sys.stdout)
+            factory(sys.stdout, color=color, rules=rules, options=vars(opts)).report(result)
+            sys.stdout.flush()
+        else:
+            _write_atomically(target, lambda stream, f=factory: f(
+                stream, color=bool(opts.color), rules=rules, options=vars(opts)
+            ).report(result))
+
+
+def _wants_color(stream) -> bool:
+    if os.environ.get("NO_COLOR"):
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return hasattr(stream, "isatty") and stream.isatty()
+
+
+def _write_atomically(path: str, write) -> None:
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".batchlint-", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            write(stream)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+def exit_status(result: RunResult, fail_on: str) -> int:
+    if fail_on == "never":
+        return 0
+    threshold = Severity.parse(fail_on)
+    worst = result.worst()
+    return 1 if worst is not None and worst >= threshold else 0
+
+
+def lint(opts: LintOptions) -> int:
+    plugins = Plugins()
+    try:
+        result = execute(opts, plugins)
+    except CatalogError as exc:
+        print(f"batchlint: error: {exc}", file=sys.stderr)
+        return getattr(exc, "exit_code", 2)
+    report(result, opts, plugins)
+    return exit_status(result, opts.fail_on)

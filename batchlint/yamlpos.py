@@ -1,0 +1,76 @@
+"""YAML with positions, read safely.
+
+Documents are composed into nodes (no constructor runs, so tags such as ``!!python/object``
+are inert text) and turned into ``Lit`` trees with the line and column of every value.
+Aliases are expanded with a budget, so an alias bomb is an error instead of a hang.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from batchlint.model import Location
+from batchlint.reader import ParseError
+from batchlint.values import Lit
+
+MAX_NODES = 200_000
+MAX_DEPTH = 256
+
+try:
+    _Loader = yaml.CSafeLoader
+except AttributeError:  # PyYAML built without libyaml
+    _Loader = yaml.SafeLoader
+
+_constructor = yaml.constructor.SafeConstructor()
+_SCALARS = {
+    "tag:yaml.org,2002:int": _constructor.construct_yaml_int,
+    "tag:yaml.org,2002:float": _constructor.construct_yaml_float,
+    "tag:yaml.org,2002:bool": _constructor.construct_yaml_bool,
+    "tag:yaml.org,2002:null": _constructor.construct_yaml_null,
+}
+
+
+def parse(text: str, path: str) -> list[Lit]:
+    """Every document in ``text`` as a ``Lit`` tree."""
+    try:
+        nodes = list(yaml.compose_all(text, Loader=_Loader))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "invalid YAML"
+        raise ParseError(f"{problem} (line {line}, column {column})", line, column) from None
+    except yaml.YAMLError as exc:
+        raise ParseError(f"invalid YAML: {exc}", 1) from None
+    except RecursionError:
+        raise ParseError(f"YAML nested too deeply (more than {MAX_DEPTH} levels)", 1) from None
+    budget = [MAX_NODES]
+    return [_convert(node, path, budget, 0) for node in nodes if node is not None]
+
+
+def _convert(node: yaml.Node, path: str, budget: list[int], depth: int) -> Lit:
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ParseError(
+            f"YAML expands to more than {MAX_NODES} values (an alias bomb?)",
+            node.start_mark.line + 1,
+        )
+    if depth > MAX_DEPTH:
+        raise ParseError(
+            f"YAML nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1
+        )
+    loc = Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+    if isinstance(node, yaml.MappingNode):
+        out: dict = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            out[str(key)] = _convert(value_node, path, budget, depth + 1)
+        return Lit(out, loc)
+    if isinstance(node, yaml.SequenceNode):
+        return Lit([_convert(item, path, budget, depth + 1) for item in node.value], loc)
+    construct = _SCALARS.get(node.tag)
+    if construct is not None:
+        try:
+            return Lit(construct(node), loc)
+        except (ValueError, yaml.YAMLError):
+            pass
+    return Lit(node.value, loc)

@@ -1,0 +1,7 @@
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+pytest.register_assert_rewrite("corpus_cases")
