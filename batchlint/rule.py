@@ -27,6 +27,10 @@ class RuleContext:
     eol_warning_days: int = 180
     options: dict = field(default_factory=dict)
 
+    def catalog_for(self, pool: Pool) -> Catalog:
+        """The catalog that applies to ``pool`` (a region's snapshot when one is configured)."""
+        return self.catalog
+
     def rule_options(self, rule_name: str) -> dict:
         return self.options.get("rules", {}).get(rule_name, {}) or {}
 
