@@ -52,8 +52,14 @@ class _Lines:
         return index + 1, offset - self.starts[index] + 1
 
 
-def parse(text: str, path: str, *, comments: bool = True) -> tuple[Lit, list[Comment]]:
-    """Parse ``text``; return the root value and the comments found."""
+def parse(
+    text: str, path: str, *, comments: bool = True, trailing_commas: bool = False
+) -> tuple[Lit, list[Comment]]:
+    """Parse ``text``; return the root value and the comments found.
+
+    ``trailing_commas`` accepts ``[1,]`` and ``{"a": 1,}`` as editors' JSONC does; readers use
+    it only to tell whether a file that strict parsing rejects is a template at all.
+    """
     lines = _Lines(text)
     found: list[Comment] = []
     stack: list[list] = []  # frames: [container Lit, pending key or None]
@@ -97,7 +103,7 @@ def parse(text: str, path: str, *, comments: bool = True) -> tuple[Lit, list[Com
                 stack[-1][1] = (_string(token, fail, start), start)
                 state = "colon"
                 continue
-            if token == "}" and state == "first_key":
+            if token == "}" and (state == "first_key" or trailing_commas):
                 root, state = _close(stack, root)
                 continue
             raise fail("Expecting property name enclosed in double quotes", start)
@@ -128,7 +134,10 @@ def parse(text: str, path: str, *, comments: bool = True) -> tuple[Lit, list[Com
             node = Lit(json.loads(token), loc)
         elif kind == "word":
             node = Lit(_WORDS[token], loc)
-        elif token == "]" and state == "first_value":
+        elif token == "]" and (
+            state == "first_value"
+            or (trailing_commas and stack and isinstance(stack[-1][0].value, list))
+        ):
             root, state = _close(stack, root)
             continue
         elif token in "{[":

@@ -133,6 +133,21 @@ def parse_json(source: SourceFile, ctx: ReadContext):
     return ctx.cached("json", source.path, lambda _: jsonpos.parse(source.text, source.path))
 
 
+def parse_json_leniently(source: SourceFile, ctx: ReadContext):
+    """The tree of a file that strict parsing rejected, read as editors read JSONC (trailing
+    commas allowed), or None when even that fails. Readers use it to decide whether the
+    strict error is theirs to report."""
+    from batchlint import jsonpos
+
+    def build(_):
+        try:
+            return jsonpos.parse(source.text, source.path, trailing_commas=True)[0]
+        except ParseError:
+            return None
+
+    return ctx.cached("json-lenient", source.path, build)
+
+
 def parse_json_file(path: str, display: str, ctx: ReadContext):
     """Like ``parse_json`` for a file another file refers to (a parameters file)."""
     from batchlint import jsonpos

@@ -21,6 +21,7 @@ from batchlint.reader import (
     SourceFile,
     looks_relevant,
     parse_json,
+    parse_json_leniently,
     parse_json_file,
 )
 from batchlint.readers.armexpr import Scope, evaluate, relabel
@@ -75,9 +76,14 @@ class ArmReader:
         try:
             root, _ = parse_json(source, ctx)
         except ParseError:
-            if looks_relevant(source):
+            lenient = parse_json_leniently(source, ctx)
+            if lenient is None:
+                if looks_relevant(source):
+                    raise
+                return ReadResult()
+            if is_template(lenient) or is_parameters_file(lenient) or is_rest_example(lenient):
                 raise
-            return ReadResult()
+            return None  # JSONC that is not a template: another reader may know it
         if is_parameters_file(root):
             return read_parameters_file(root, source)
         if is_rest_example(root):
@@ -231,6 +237,8 @@ def _pools(resource, scope, fmt, result: ReadResult) -> None:
         if index is None and is_obj(get(resource, "copy")):
             inner = scope.with_copy_index(None)
         name_node = evaluate(get(resource, "name"), inner)
+        if isinstance(name_node, Unknown):
+            name_node = evaluate(get(resource, "name"), inner.with_placeholders())
         properties = evaluate(get(resource, "properties"), inner)
         name = _name(name_node)
         cond_text = None

@@ -146,6 +146,8 @@ class Scope:
         self._variables: dict[str, Node] = {}
         self._evaluating: set[str] = set()
         self.steps = 0
+        #: Unknown parameters read as "{name}" (for pool names in messages, never for values).
+        self.placeholders = False
 
     def with_copy_index(self, index: int | None) -> Scope:
         scope = Scope({}, {}, copy_index=index, parent=self)
@@ -155,11 +157,20 @@ class Scope:
         scope._evaluating = self._evaluating
         return scope
 
+    def with_placeholders(self) -> Scope:
+        scope = self.with_copy_index(self.copy_index)
+        scope._variables = {}
+        scope.placeholders = True
+        return scope
+
     def parameter(self, name: str, loc: Location | None) -> Node:
         getter = self.parameters.get(name.lower())
-        if getter is None:
+        value = getter() if getter is not None else None
+        if self.placeholders and not isinstance(value, Lit):
+            return Lit("{" + name + "}", loc)
+        if value is None:
             return Unknown(f"the template declares no parameter {name!r}", loc)
-        return getter()
+        return value
 
     def variable(self, name: str, loc: Location | None) -> Node:
         key = name.lower()

@@ -11,10 +11,17 @@ from __future__ import annotations
 from batchlint.extract import pool_from_spec
 from batchlint.hookspecs import hookimpl
 from batchlint.model import ReadResult
-from batchlint.reader import ParseError, ReadContext, SourceFile, looks_relevant, parse_json
+from batchlint.reader import (
+    ParseError,
+    ReadContext,
+    SourceFile,
+    looks_relevant,
+    parse_json,
+    parse_json_leniently,
+)
 from batchlint.readers.arm import POOL_TYPE, template_scope
 from batchlint.readers.armexpr import evaluate
-from batchlint.values import Lit, Node, get, is_list, is_obj
+from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj
 
 _POOL_KEYS = ("virtualMachineConfiguration", "cloudServiceConfiguration")
 _YAML = (".yaml", ".yml")
@@ -39,15 +46,20 @@ class PoolSpecReader:
             try:
                 root, _ = parse_json(source, ctx)
             except ParseError:
-                if looks_relevant(source):
+                lenient = parse_json_leniently(source, ctx)
+                if lenient is None:
+                    if looks_relevant(source):
+                        raise
+                    return ReadResult()
+                if _holds_pools(lenient):
                     raise
-                return ReadResult()
+                return ReadResult() if not source.explicit else None
             documents = [root]
 
         result = ReadResult()
         claimed = False
         for root in documents:
-            if _is_cli_template(root):
+            if _is_cli_template(root) or _is_explorer_template(root):
                 claimed = True
                 self._template(root, source, result)
                 continue
@@ -74,8 +86,12 @@ class PoolSpecReader:
     def _template(self, root: Node, source: SourceFile, result: ReadResult) -> None:
         pool = get(root, "pool")
         scope = template_scope(root, {}, source.path)
-        body = evaluate(get(pool, "properties"), scope)
-        name = evaluate(get(body, "id"), scope) if body is not None else None
+        raw = get(pool, "properties") if _is_cli_template(root) else pool
+        body = evaluate(raw, scope)
+        name = get(raw, "id")
+        name = evaluate(name, scope) if name is not None else None
+        if isinstance(name, Unknown):
+            name = evaluate(get(raw, "id"), scope.with_placeholders())
         result.pools.append(
             pool_from_spec(_text(name), "batch-cli-template", pool.loc, body or Lit({}, pool.loc))
         )
@@ -89,6 +105,20 @@ def _is_cli_template(root: Node) -> bool:
         and isinstance(kind, Lit)
         and isinstance(kind.value, str)
         and kind.value.lower() == POOL_TYPE
+    )
+
+
+def _is_explorer_template(root: Node) -> bool:
+    """A Batch Explorer / CLI extension template whose ``pool`` is the data-plane body itself."""
+    return is_obj(get(root, "parameters")) and is_pool_body(get(root, "pool"))
+
+
+def _holds_pools(root: Node) -> bool:
+    items = root.value if is_list(root) else [root]
+    return (
+        _is_cli_template(root)
+        or _is_explorer_template(root)
+        or any(is_pool_body(item) for item in items)
     )
 
 
