@@ -64,6 +64,7 @@ class Rule:
         evidence: Iterable[str] = (),
         subject: Iterable[str] = (),
         related: Iterable[Location] = (),
+        note: str | None = None,
     ) -> Finding:
         return Finding(
             rule_id=self.id,
@@ -76,6 +77,7 @@ class Rule:
             evidence=tuple(evidence),
             subject=tuple(subject),
             related=tuple(related) + (pool.via if pool else ()),
+            note=note,
         )
 
 
