@@ -227,7 +227,11 @@ def evaluate_string(text: str, loc: Location | None, scope: Scope) -> Node:
         tree = parse(text)
     except ExprSyntaxError as exc:
         return Unknown(f"cannot parse expression {text}: {exc}", loc)
-    return _Eval(scope, loc).run(tree)
+    result = _Eval(scope, loc).run(tree)
+    if isinstance(result, Unknown) and loc is not None:
+        # Reported where the value is used, with the reason from wherever it arose.
+        return Unknown(result.reason, loc)
+    return result
 
 
 class _Eval:
