@@ -1,0 +1,480 @@
+"""Rules that compare what a pool's image can do with its VM size and settings.
+
+A pair can be in the supported-image list and still fail to start nodes: containers on an image
+without Docker support, a Generation 2 image on a size that boots only Generation 1, an x64
+image on an Arm size. The image side comes from the catalog entry's capabilities, the size side
+from the bundled VM size facts (``batchlint.vmsizes``). A rule says nothing when a value is
+unknown, the image is custom, or the image is not in the catalog: the pair rules report those.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from batchlint import vmsizes
+from batchlint.catalog import Catalog, ImageEntry, norm
+from batchlint.hookspecs import hookimpl
+from batchlint.model import Finding, Pool, Severity, Value
+from batchlint.rule import Rule, RuleContext, where
+
+log = logging.getLogger(__name__)
+
+DOCS_CONTAINERS = "https://learn.microsoft.com/azure/batch/batch-docker-container-workloads"
+DOCS_GENERATION = "https://learn.microsoft.com/azure/virtual-machines/generation-2"
+DOCS_GPU = "https://learn.microsoft.com/azure/batch/batch-pool-compute-intensive-sizes"
+DOCS_ARM = "https://learn.microsoft.com/azure/virtual-machines/vm-naming-conventions"
+DOCS_SIZES = "https://learn.microsoft.com/azure/batch/batch-pool-vm-sizes"
+DOCS_RETIRED = (
+    "https://learn.microsoft.com/azure/virtual-machines/sizes/retirement/retired-sizes-list"
+)
+DOCS_USERS = "https://learn.microsoft.com/azure/batch/batch-user-accounts"
+
+DOCKER = "DockerCompatible"
+GENERATION2 = "Generation2VMImage"
+#: Node agents for Arm nodes end so (``cpu_architecture.arm64_rule.batch_implication``).
+ARM64_AGENT_SUFFIX = "-arm64"
+MAX_SUGGESTIONS = 3
+_UNCERTAIN = "the VM size data row is marked uncertain"
+
+
+@dataclass(frozen=True)
+class Listed:
+    """The catalog entry of a pool's Marketplace image, with the catalog it came from."""
+
+    entry: ImageEntry
+    catalog: Catalog
+
+    def evidence(self) -> str:
+        caps = ", ".join(self.entry.capabilities) or "none"
+        return (
+            f"supported-image entry {self.entry.image} | {self.entry.node_agent}: capabilities "
+            f"{caps} ({self.catalog.info.label()})"
+        )
+
+    @property
+    def arch(self) -> str:
+        return agent_arch(self.entry.node_agent)
+
+
+def listed(pool: Pool, ctx: RuleContext) -> Listed | None:
+    """The entry for the pool's image: the one with the pool's node agent, else the first.
+
+    None for custom images, unknown values and images the catalog does not list.
+    """
+    if pool.image_id is not None:
+        return None
+    parts = [_text(pool.publisher), _text(pool.offer), _text(pool.sku)]
+    if None in parts:
+        return None
+    catalog = ctx.catalog_for(pool)
+    entries = catalog.lookup(*parts)
+    if not entries:
+        return None
+    agent = _text(pool.node_agent_sku_id)
+    for entry in entries:
+        if agent is not None and norm(entry.node_agent) == norm(agent):
+            return Listed(entry, catalog)
+    return Listed(entries[0], catalog)
+
+
+def agent_arch(agent: str) -> str:
+    return vmsizes.ARM64 if norm(agent).endswith(ARM64_AGENT_SUFFIX) else vmsizes.X64
+
+
+def pool_os(pool: Pool, ctx: RuleContext) -> tuple[str, str] | None:
+    """(os type, what says so) from the image's entry, else from the node agent's entries."""
+    found = listed(pool, ctx)
+    if found is not None and found.entry.os_type:
+        return found.entry.os_type.lower(), f"image {found.entry.image}"
+    agent = _text(pool.node_agent_sku_id)
+    if agent is None:
+        return None
+    kinds = {e.os_type.lower() for e in ctx.catalog_for(pool).with_agent(agent) if e.os_type}
+    if len(kinds) == 1:
+        return kinds.pop(), f"node agent '{agent}'"
+    return None
+
+
+def _text(value: Value | None) -> str | None:
+    return value.text() if value is not None else None
+
+
+def _size(pool: Pool) -> str | None:
+    return _text(pool.vm_size)
+
+
+def _subject(pool: Pool, *extra: str) -> tuple[str, ...]:
+    parts = [_text(v) or "" for v in (pool.publisher, pool.offer, pool.sku, pool.vm_size)]
+    return (*parts, *extra)
+
+
+def _ranked(entries: list[ImageEntry]) -> list[ImageEntry]:
+    return sorted(entries, key=lambda e: (not e.verified, e.image, e.node_agent))
+
+
+def _suggest(entries: list[ImageEntry]) -> str:
+    shown = []
+    for entry in _ranked(entries)[:MAX_SUGGESTIONS]:
+        text = f"{entry.image} with node agent '{entry.node_agent}'"
+        if not entry.verified:
+            text += " (unverified)"
+        shown.append(text)
+    return "; ".join(shown)
+
+
+class ContainerImageNotDockerCompatible(Rule):
+    id = "BL201"
+    name = "container-image-not-docker-compatible"
+    severity = Severity.ERROR
+    summary = "A container pool uses an image whose catalog entry lacks DockerCompatible."
+    links = (DOCS_CONTAINERS,)
+
+    def check(self, pool: Pool, ctx: RuleContext) -> Iterator[Finding]:
+        if not pool.containers:
+            return
+        found = listed(pool, ctx)
+        if found is None or found.entry.has(DOCKER):
+            return
+        entry = found.entry
+        same_kind = [
+            e
+            for e in found.catalog.entries
+            if e.has(DOCKER)
+            and e.os_type == entry.os_type
+            and agent_arch(e.node_agent) == found.arch
+        ]
+        if same_kind:
+            fix = f"use a {DOCKER} image: {_suggest(same_kind)}"
+        else:
+            fix = (
+                f"the catalog has no {DOCKER} image for this OS and CPU; use a custom image "
+                "with a container runtime"
+            )
+        yield self.finding(
+            pool.container_location or where(pool, pool.sku),
+            f"pool runs containers on {entry.image}, whose supported-image entry does not list "
+            f"{DOCKER}; Batch runs containers only on images whose entry lists it",
+            pool=pool,
+            fix=fix,
+            evidence=(found.evidence(),),
+            subject=_subject(pool, "containers"),
+            related=[v.location for v in (pool.sku,) if v is not None and v.location],
+        )
+
+
+class VmSizeImageGenerationMismatch(Rule):
+    id = "BL202"
+    name = "vm-size-image-generation-mismatch"
+    severity = Severity.ERROR
+    summary = "The VM size cannot boot the Hyper-V generation of the image."
+    links = (DOCS_GENERATION,)
+
+    def check(self, pool: Pool, ctx: RuleContext) -> Iterator[Finding]:
+        size = _size(pool)
+        facts = vmsizes.bundled().generations(size) if size else None
+        if facts is None or facts.only is None:
+            return
+        found = listed(pool, ctx)
+        if found is None:
+            return
+        image_gen = 2 if found.entry.has(GENERATION2) else 1
+        if image_gen in facts.generations:
+            return
+
+        entry = found.entry
+        wanted = facts.only
+        alternatives = [
+            e
+            for e in found.catalog.of_offer(entry.publisher, entry.offer)
+            if e.has(GENERATION2) == (wanted == 2) and norm(e.node_agent) == norm(entry.node_agent)
+        ]
+        fix = f"use a Generation {wanted} image"
+        if alternatives:
+            fix += f": {_suggest(alternatives)}"
+        fix += f", or a VM size that boots Generation {image_gen}"
+        how = "carries" if image_gen == 2 else "does not carry"
+        uncertain = facts.row.uncertain
+        yield self.finding(
+            where(pool, pool.vm_size),
+            f"VM size '{size}' boots only Generation {wanted} images, but {entry.image} is a "
+            f"Generation {image_gen} image (its supported-image entry {how} {GENERATION2})",
+            pool=pool,
+            fix=fix,
+            severity=Severity.WARNING if uncertain else None,
+            evidence=(facts.row.evidence("generation_support"), found.evidence()),
+            subject=_subject(pool, f"generation {image_gen}"),
+            related=[v.location for v in (pool.sku,) if v is not None and v.location],
+            note=_doubt(facts.row),
+        )
+
+
+class GpuSizeWithoutGpuDriver(Rule):
+    id = "BL203"
+    name = "gpu-size-without-gpu-driver"
+    severity = Severity.WARNING
+    summary = "An NVIDIA GPU size on an image without the driver, and no driver extension."
+    links = (DOCS_GPU,)
+
+    def check(self, pool: Pool, ctx: RuleContext) -> Iterator[Finding]:
+        size = _size(pool)
+        family = vmsizes.bundled().gpu(size) if size else None
+        if family is None:
+            return
+        drivers = gpu_drivers()
+        capabilities = drivers.capabilities(family.vendor)
+        if not capabilities:
+            # The list has driver flags for NVIDIA only; an AMD size cannot be judged by them.
+            return
+        found = listed(pool, ctx)
+        if found is None or any(found.entry.has(c) for c in capabilities):
+            return
+        if drivers.carried_by(found.entry, family.vendor) is not None:
+            return
+        if any(not ext.known for ext in pool.extensions):
+            return
+        installers = drivers.extensions(family.vendor)
+        if any(
+            norm(ext.text() or "") in {norm(e["type"]) for e in installers}
+            for ext in pool.extensions
+        ):
+            return
+
+        entry = found.entry
+        own_os = [e for e in installers if e.get("os_type") == (entry.os_type or "").lower()]
+        extension = (own_os or installers)[0] if installers else None
+        fix = "install the driver in a start task, or use a custom image that carries it"
+        if extension is not None:
+            fix = (
+                f"add the {extension['type']} extension (publisher {extension['publisher']}) "
+                f"to the pool, {fix}"
+            )
+        uncertain = family.row.uncertain
+        yield self.finding(
+            where(pool, pool.vm_size),
+            f"VM size '{size}' has {family.vendor} {family.model} GPUs, but the supported-image "
+            f"entry of {entry.image} lists neither {' nor '.join(capabilities)} and the pool "
+            "configures no GPU driver extension; the driver must come from somewhere else",
+            pool=pool,
+            fix=fix,
+            severity=Severity.INFO if uncertain else None,
+            evidence=(
+                family.row.evidence("gpu_families"),
+                found.evidence(),
+                drivers.evidence(family.vendor),
+            ),
+            subject=_subject(pool, "gpu-driver"),
+            note=_doubt(family.row),
+        )
+
+
+class VmSizeArchitectureMismatch(Rule):
+    id = "BL204"
+    name = "vm-size-architecture-mismatch"
+    severity = Severity.ERROR
+    summary = "An Arm64 VM size with an x64 image or node agent, or the reverse."
+    links = (DOCS_ARM,)
+
+    def check(self, pool: Pool, ctx: RuleContext) -> Iterator[Finding]:
+        size = _size(pool)
+        arch = vmsizes.bundled().architecture(size) if size else None
+        if arch is None:
+            return
+        found = listed(pool, ctx)
+        agent = _text(pool.node_agent_sku_id)
+        wrong = []
+        evidence = [arch.evidence()]
+        if found is not None and found.arch != arch.arch:
+            wrong.append(
+                f"image {found.entry.image} is {found.arch} "
+                f"(listed with node agent '{found.entry.node_agent}')"
+            )
+            evidence.append(found.evidence())
+        if agent is not None and agent_arch(agent) != arch.arch:
+            wrong.append(f"node agent '{agent}' is {agent_arch(agent)}")
+        if not wrong:
+            return
+
+        catalog = ctx.catalog_for(pool)
+        fitting = [e for e in catalog.entries if agent_arch(e.node_agent) == arch.arch]
+        if found is not None:
+            same = [e for e in fitting if norm(e.publisher) == norm(found.entry.publisher)]
+            fitting = same or fitting
+        fix = f"use an {arch.arch} image and node agent"
+        if fitting:
+            fix += f": {_suggest(fitting)}"
+        fix += f", or a VM size with an {_other(arch.arch)} CPU"
+        yield self.finding(
+            where(pool, pool.vm_size),
+            f"VM size '{size}' has an {arch.arch} CPU, but " + " and ".join(wrong),
+            pool=pool,
+            fix=fix,
+            severity=Severity.WARNING if arch.uncertain else None,
+            evidence=evidence,
+            subject=_subject(pool, _text(pool.node_agent_sku_id) or ""),
+            related=[
+                v.location
+                for v in (pool.sku, pool.node_agent_sku_id)
+                if v is not None and v.location
+            ],
+            note=f"the VM size architecture row is marked uncertain: {arch.notes}"
+            if arch.uncertain
+            else None,
+        )
+
+
+class VmSizeRetired(Rule):
+    id = "BL205"
+    name = "vm-size-retired"
+    severity = Severity.ERROR
+    summary = "The VM size is in a family that Batch or the Azure platform retires."
+    links = (DOCS_SIZES, DOCS_RETIRED)
+
+    def check(self, pool: Pool, ctx: RuleContext) -> Iterator[Finding]:
+        size = _size(pool)
+        if size is None:
+            return
+        family = vmsizes.retiring_family(size, ctx.catalog_for(pool).lifecycle)
+        if family is None:
+            return
+        who = "Batch" if family.batch_date else "the Azure platform"
+        name = family.row.family
+        note = None
+        if family.date is None:
+            severity = Severity.WARNING
+            message = (
+                f"VM size '{size}' is in the {name} family, which Batch lists for retirement; "
+                "no date has been captured"
+            )
+        elif ctx.as_of >= family.date:
+            severity = Severity.ERROR
+            message = f"VM size '{size}' is in the {name} family, retired by {who} on {family.date}"
+        else:
+            severity = Severity.WARNING
+            message = (
+                f"VM size '{size}' is in the {name} family, which {who} retires on {family.date}"
+            )
+        if family.date is not None and not family.batch_date:
+            note = (
+                "the date is the platform's; Batch has published no date of its own for this family"
+            )
+        yield self.finding(
+            where(pool, pool.vm_size),
+            message,
+            pool=pool,
+            fix=f"move to {family.successor}" if family.successor else None,
+            severity=severity,
+            evidence=(family.row.evidence("lifecycle vm_families"),),
+            subject=(vmsizes.normalise(size), name),
+            note=note,
+        )
+
+
+class OsConfigurationMismatch(Rule):
+    id = "BL206"
+    name = "os-configuration-mismatch"
+    severity = Severity.ERROR
+    summary = "Windows settings on a Linux image or node agent, or Linux settings on Windows."
+    links = (DOCS_USERS,)
+
+    def check(self, pool: Pool, ctx: RuleContext) -> Iterator[Finding]:
+        if not pool.os_settings:
+            return
+        known = pool_os(pool, ctx)
+        if known is None:
+            return
+        os_type, what = known
+        found = listed(pool, ctx)
+        for setting, location in pool.os_settings:
+            wants = "windows" if setting.lower().startswith("windows") else "linux"
+            if wants == os_type:
+                continue
+            evidence = (
+                [found.evidence()]
+                if found is not None
+                else [
+                    f"catalog entries of node agent {what} have os type {os_type} "
+                    f"({ctx.catalog_for(pool).info.label()})"
+                ]
+            )
+            yield self.finding(
+                location,
+                f"{setting} is a {_os_name(wants)} setting, but {what} is {_os_name(os_type)}",
+                pool=pool,
+                fix=f"remove {setting}, or use a {_os_name(wants)} image and node agent",
+                evidence=evidence,
+                subject=_subject(pool, setting),
+            )
+
+
+def _doubt(row: vmsizes.SizeRow) -> str | None:
+    if not row.uncertain:
+        return None
+    return f"{_UNCERTAIN}: {row.notes}" if row.notes else _UNCERTAIN
+
+
+def _os_name(os_type: str) -> str:
+    return "Windows" if os_type == "windows" else "Linux"
+
+
+def _other(arch: str) -> str:
+    return vmsizes.X64 if arch == vmsizes.ARM64 else vmsizes.ARM64
+
+
+class GpuDrivers:
+    """The GPU driver facts in ``data/gpu-drivers.json``."""
+
+    def __init__(self, data: dict) -> None:
+        self.data = data
+
+    def capabilities(self, vendor: str) -> list[str]:
+        rows = self.data.get("image_capabilities", [])
+        return [r["capability"] for r in rows if norm(r.get("vendor", "")) == norm(vendor)]
+
+    def carried_by(self, entry: ImageEntry, vendor: str) -> dict | None:
+        """The row of an image documented to carry the vendor's driver, if there is one."""
+        for row in self.data.get("images", []):
+            if norm(row.get("vendor", "")) != norm(vendor):
+                continue
+            if (norm(row["publisher"]), norm(row["offer"])) != entry.key[:2]:
+                continue
+            if any(fnmatch.fnmatchcase(entry.key[2], norm(p)) for p in row["sku_patterns"]):
+                return row
+        return None
+
+    def evidence(self, vendor: str) -> str:
+        sources = sorted({r.get("source", "") for r in self.extensions(vendor)} - {""})
+        return f"GPU driver data (gpu-drivers.json, compiled {self.data.get('compiled')}): " + (
+            ", ".join(sources) or "no extension rows"
+        )
+
+    def extensions(self, vendor: str) -> list[dict]:
+        rows = self.data.get("extensions", [])
+        return [r for r in rows if norm(r.get("vendor", "")) == norm(vendor)]
+
+
+@lru_cache(maxsize=1)
+def gpu_drivers() -> GpuDrivers:
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "gpu-drivers.json")
+    with open(path, encoding="utf-8") as handle:
+        return GpuDrivers(json.load(handle))
+
+
+RULES = [
+    ContainerImageNotDockerCompatible,
+    VmSizeImageGenerationMismatch,
+    GpuSizeWithoutGpuDriver,
+    VmSizeArchitectureMismatch,
+    VmSizeRetired,
+    OsConfigurationMismatch,
+]
+
+
+@hookimpl
+def batchlint_rules():
+    return RULES
