@@ -1,0 +1,136 @@
+"""GitHub Actions output: workflow commands that annotate the lines, and a step summary.
+
+Each finding becomes an ``::error``, ``::warning`` or ``::notice`` command with the file, line,
+column and a title, which GitHub shows on the pull request's diff. When the job sets
+``GITHUB_STEP_SUMMARY``, a Markdown table of the findings is appended to that file. Paths are
+given relative to ``GITHUB_WORKSPACE`` when the file is below it, as GitHub expects.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+
+from batchlint.model import Finding, Severity
+from batchlint.reporters.base import Reporter, summary
+
+log = logging.getLogger(__name__)
+
+COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+#: Findings listed in the step summary; GitHub caps a summary at 1 MiB.
+SUMMARY_ROWS = 500
+
+
+def escape_data(text: str) -> str:
+    """A workflow command's message, with the characters the runner would misread encoded."""
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def escape_property(text: str) -> str:
+    """A workflow command's property value (file, title), where ``:`` and ``,`` end it."""
+    return escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def workspace_path(path: str, workspace: str | None) -> str:
+    """``path`` as GitHub names files: relative to the workspace, with forward slashes."""
+    if workspace:
+        full = os.path.abspath(path)
+        rel = os.path.relpath(full, os.path.abspath(workspace))
+        if not rel.startswith(".."):
+            path = rel
+    path = path.replace(os.sep, "/")
+    while path.startswith("./"):
+        path = path[2:]
+    return path
+
+
+def annotation(finding: Finding, workspace: str | None = None) -> str:
+    """The workflow command line for one finding."""
+    loc = finding.location
+    props = [
+        f"file={escape_property(workspace_path(loc.file, workspace))}",
+        f"line={loc.line}",
+        f"col={loc.column}",
+        f"title={escape_property(f'{finding.rule_name} ({finding.rule_id})')}",
+    ]
+    lines = [finding.message]
+    if finding.fix:
+        lines.append(f"Fix: {finding.fix}")
+    if finding.note:
+        lines.append(f"Note: {finding.note}")
+    message = escape_data("\n".join(lines))
+    return f"::{COMMANDS[finding.severity]} {','.join(props)}::{message}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def totals(result) -> str:
+    counts = summary(result)
+    text = (
+        f"{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}, "
+        f"{_plural(counts['infos'], 'info')} in {_plural(counts['files'], 'file')} "
+        f"({_plural(counts['pools'], 'pool')})"
+    )
+    if counts["suppressed"]:
+        text += f"; {counts['suppressed']} suppressed"
+    return text
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
+
+
+def step_summary(result, workspace: str | None = None) -> str:
+    """The Markdown that the run adds to the job's summary page."""
+    out = ["## batchlint", "", f"**{totals(result)}**", ""]
+    if result.catalog is not None:
+        out += [f"Catalog: {_cell(result.catalog.info.label())}", ""]
+    if result.findings:
+        out += ["| Severity | Rule | Location | Pool | Message |", "|---|---|---|---|---|"]
+        for finding in result.findings[:SUMMARY_ROWS]:
+            loc = finding.location
+            where = f"{workspace_path(loc.file, workspace)}:{loc.line}:{loc.column}"
+            message = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
+            out.append(
+                f"| {finding.severity} | {_cell(finding.rule_name)} ({finding.rule_id}) "
+                f"| `{_cell(where)}` | {_cell(finding.pool or '')} | {_cell(message)} |"
+            )
+        hidden = len(result.findings) - SUMMARY_ROWS
+        if hidden > 0:
+            out += ["", f"... and {hidden} more; see the job log or the SARIF report."]
+        out.append("")
+    else:
+        out += ["No findings.", ""]
+    for note in result.notes:
+        out.append(f"> {_cell(note)}")
+    if result.notes:
+        out.append("")
+    return "\n".join(out)
+
+
+class GithubReporter(Reporter):
+    name = "github"
+
+    def report(self, result) -> None:
+        workspace = os.environ.get("GITHUB_WORKSPACE")
+        write = self.stream.write
+        for finding in result.findings:
+            write(annotation(finding, workspace) + "\n")
+        for note in result.notes:
+            write(f"::notice title=batchlint::{escape_data(note)}\n")
+        write(f"batchlint: {totals(result)}\n")
+
+        target = os.environ.get("GITHUB_STEP_SUMMARY")
+        if target:
+            self._append_summary(target, step_summary(result, workspace))
+
+    def _append_summary(self, target: str, text: str) -> None:
+        # The runner gives each step its own file and collects what was appended to it.
+        try:
+            with open(target, "a", encoding="utf-8") as handle:
+                handle.write(text)
+        except OSError as exc:
+            log.warning("cannot write the step summary to %s: %s", target, exc.strerror)
