@@ -56,3 +56,6 @@ def pool_spec(publisher: str, offer: str, sku: str, agent: str | None, **extra) 
 
 def findings_of(doc: dict, rule: str | None = None) -> list[dict]:
     return [f for f in doc["findings"] if rule is None or f["rule_name"] == rule]
+
+REAL = Path(__file__).parent / "corpus" / "real"
+REAL_IMAGES = REAL / "supported-images"
