@@ -137,6 +137,10 @@ def lint_parser() -> argparse.ArgumentParser:
     files.add_argument("--exclude", action="append", metavar="GLOB",
                        help="skip paths matching GLOB (repeatable; .git, node_modules and "
                             ".terraform are always skipped)")
+    files.add_argument("--changed-files", action="store_true",
+                       help="the paths are the files a change touched (as pre-commit passes "
+                            "them): unrelated files that fail to parse are not reported, and "
+                            "the files that use a changed file are linted too")
     files.add_argument("--max-file-size", type=_size, metavar="SIZE",
                        help="skip files larger than SIZE (default: 4M)")
     files.add_argument("-j", "--jobs", type=int, metavar="N",
@@ -171,6 +175,7 @@ def parse_lint_args(argv: list[str]) -> tuple[LintOptions, argparse.Namespace]:
     if args.variables:
         explicit["variables"] = dict(args.variables)
     opts.paths = list(args.paths)
+    opts.changed_files = args.changed_files
     opts.verbose = args.verbose
     opts.outputs = [tuple(pair) for pair in args.outputs] or [("text", None)]
 
@@ -192,7 +197,8 @@ def setup_logging(verbose: int) -> None:
 def lint(argv: list[str]) -> int:
     opts, _ = parse_lint_args(argv)
     setup_logging(opts.verbose)
-    if not opts.paths:
+    # An empty changed-file list is a change that touched no file batchlint reads.
+    if not opts.paths and not opts.changed_files:
         raise UsageError("no paths to lint (try: batchlint .)")
     from batchlint import run
 

@@ -145,7 +145,10 @@ class Linter:
         return result.pools, self.check(result)
 
     def run(self, paths: list[str], exclude: tuple[str, ...] = (), jobs: int = 1) -> RunResult:
-        candidates = self.candidates(paths, exclude)
+        return self.run_candidates(self.candidates(paths, exclude), jobs)
+
+    def run_candidates(self, candidates: list[Candidate], jobs: int = 1) -> RunResult:
+        """Read and check files already chosen (e.g. a changed-file list and its relatives)."""
         read_ctx = ReadContext([c.path for c in candidates], self.read_options)
         outcome = RunResult(files=[c.path for c in candidates], catalog=self.ctx.catalog)
         if jobs > 1 and len(candidates) > 1:

@@ -15,6 +15,9 @@ class UsageError(Exception):
 @dataclass
 class LintOptions:
     paths: list[str] = field(default_factory=list)
+    #: ``paths`` are the files a change touched (pre-commit, a pull request): they are judged
+    #: like files found in a folder walk, and the files that use them are linted too.
+    changed_files: bool = False
     #: (format, output file or None for standard output), in the order given.
     outputs: list[tuple[str, str | None]] = field(default_factory=list)
     fail_on: str = "error"

@@ -75,7 +75,13 @@ def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
     linter = build_linter(plugins, opts, catalog)
     jobs = opts.jobs if opts.jobs is not None else (os.cpu_count() or 1)
     try:
-        result = linter.run(opts.paths, tuple(opts.exclude), jobs=max(1, jobs))
+        if opts.changed_files:
+            from batchlint import related
+
+            chosen = related.candidates(opts.paths, linter.suffixes, tuple(opts.exclude))
+            result = linter.run_candidates(chosen, jobs=max(1, jobs))
+        else:
+            result = linter.run(opts.paths, tuple(opts.exclude), jobs=max(1, jobs))
     except PathError as exc:
         raise UsageError(str(exc)) from None
     postprocess(result, opts, linter)
