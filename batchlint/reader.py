@@ -10,6 +10,7 @@ parsed once.
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -52,6 +53,11 @@ class SourceFile:
         return Location(self.path, line, column)
 
 
+#: Parsed files a ``ReadContext`` keeps: enough for a template with its parameter files or a
+#: module shared by a folder of callers, small enough that memory does not grow with the run.
+CACHE_SIZE = 256
+
+
 class ReadContext:
     """Shared state for one run's readers."""
 
@@ -59,7 +65,7 @@ class ReadContext:
         self.options = options or ReadOptions()
         #: Absolute paths of every file that will be read in this run.
         self.inputs: set[str] = {os.path.abspath(p) for p in inputs}
-        self._cache: dict[tuple[str, str], Any] = {}
+        self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
     def display_path(self, path: str) -> str:
         """A path as reports show it: relative to the working folder when below it."""
@@ -67,14 +73,24 @@ class ReadContext:
         return path if rel.startswith("..") else rel
 
     def cached(self, kind: str, path: str, build):
-        """``build(path)`` once per kind and absolute path; exceptions are cached too."""
+        """``build(path)`` once per kind and absolute path; exceptions are cached too.
+
+        Only the ``CACHE_SIZE`` most recently used results are kept, so that a run over ten
+        thousand files does not hold ten thousand parse trees; ``build`` must therefore give
+        the same result when it is called again for a path that dropped out.
+        """
         key = (kind, os.path.abspath(path))
-        if key not in self._cache:
+        cache = self._cache
+        if key in cache:
+            cache.move_to_end(key)
+        else:
             try:
-                self._cache[key] = (True, build(path))
+                cache[key] = (True, build(path))
             except Exception as exc:  # cached so that the same error is reported once
-                self._cache[key] = (False, exc)
-        ok, result = self._cache[key]
+                cache[key] = (False, exc)
+            if len(cache) > CACHE_SIZE:
+                cache.popitem(last=False)
+        ok, result = cache[key]
         if not ok:
             raise result
         return result
