@@ -90,67 +90,155 @@ def lint_parser() -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to lint")
     parser.add_argument("--version", action="version", version=f"batchlint {__version__}")
     out = parser.add_argument_group("output")
-    out.add_argument("-f", "--format", action=_FormatAction, choices=FORMATS, dest="outputs_fmt",
-                     help="output format (repeatable; each --output applies to the one before)")
-    out.add_argument("-o", "--output", action=_OutputAction, dest="outputs_file", metavar="FILE",
-                     help="write the preceding --format to FILE instead of standard output")
-    out.add_argument("--fail-on", choices=("error", "warning", "info", "never"),
-                     help="lowest severity that makes the exit status 1 (default: error)")
-    out.add_argument("--color", dest="color", action="store_true", default=None,
-                     help="colour the text output even when not on a terminal")
-    out.add_argument("--no-color", dest="color", action="store_false",
-                     help="never colour the text output")
-    out.add_argument("-v", "--verbose", action="count", default=0,
-                     help="say what was read, which catalog was used, why values are unknown")
+    out.add_argument(
+        "-f",
+        "--format",
+        action=_FormatAction,
+        choices=FORMATS,
+        dest="outputs_fmt",
+        help="output format (repeatable; each --output applies to the one before)",
+    )
+    out.add_argument(
+        "-o",
+        "--output",
+        action=_OutputAction,
+        dest="outputs_file",
+        metavar="FILE",
+        help="write the preceding --format to FILE instead of standard output",
+    )
+    out.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info", "never"),
+        help="lowest severity that makes the exit status 1 (default: error)",
+    )
+    out.add_argument(
+        "--color",
+        dest="color",
+        action="store_true",
+        default=None,
+        help="colour the text output even when not on a terminal",
+    )
+    out.add_argument(
+        "--no-color", dest="color", action="store_false", help="never colour the text output"
+    )
+    out.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="say what was read, which catalog was used, why values are unknown",
+    )
 
     check = parser.add_argument_group("checks")
-    check.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD",
-                       help="evaluation date for end-of-life checks (default: today, UTC)")
-    check.add_argument("--eol-warning-days", type=int, metavar="DAYS",
-                       help="warn this many days before an end of life (default: 180)")
-    check.add_argument("--config", dest="config_file", metavar="FILE",
-                       help="configuration file (default: .batchlint.yaml or pyproject.toml "
-                            "found from the current folder upwards)")
+    check.add_argument(
+        "--as-of",
+        type=_date,
+        metavar="YYYY-MM-DD",
+        help="evaluation date for end-of-life checks (default: today, UTC)",
+    )
+    check.add_argument(
+        "--eol-warning-days",
+        type=int,
+        metavar="DAYS",
+        help="warn this many days before an end of life (default: 180)",
+    )
+    check.add_argument(
+        "--config",
+        dest="config_file",
+        metavar="FILE",
+        help="configuration file (default: .batchlint.yaml or pyproject.toml "
+        "found from the current folder upwards)",
+    )
     check.add_argument("--no-config", action="store_true", help="ignore configuration files")
 
     catalog = parser.add_argument_group("catalog")
-    catalog.add_argument("--images", metavar="FILE",
-                         help="supported-image list to check against (REST response, az output "
-                              "or batchlint snapshot); default: the bundled snapshot")
-    catalog.add_argument("--live", action="store_true",
-                         help="check against the live list of a Batch account (--endpoint)")
+    catalog.add_argument(
+        "--images",
+        metavar="FILE",
+        help="supported-image list to check against (REST response, az output "
+        "or batchlint snapshot); default: the bundled snapshot",
+    )
+    catalog.add_argument(
+        "--live",
+        action="store_true",
+        help="check against the live list of a Batch account (--endpoint)",
+    )
     catalog.add_argument("--endpoint", metavar="URL", help="Batch account endpoint for --live")
-    catalog.add_argument("--refresh", action="store_true",
-                         help="with --live, fetch the list even when the cached copy is fresh")
-    catalog.add_argument("--fallback", choices=("snapshot",),
-                         help="with --live, use the snapshot when the live list cannot be fetched")
+    catalog.add_argument(
+        "--refresh",
+        action="store_true",
+        help="with --live, fetch the list even when the cached copy is fresh",
+    )
+    catalog.add_argument(
+        "--fallback",
+        choices=("snapshot",),
+        help="with --live, use the snapshot when the live list cannot be fetched",
+    )
 
     values = parser.add_argument_group("values")
-    values.add_argument("-p", "--parameters", action="append", dest="parameter_files",
-                        metavar="FILE", help="ARM/Bicep parameters file to apply (repeatable)")
-    values.add_argument("--var-file", action="append", dest="var_files", metavar="FILE",
-                        help="Terraform variables file to apply (repeatable)")
-    values.add_argument("--var", action="append", dest="variables", type=_var,
-                        metavar="NAME=VALUE", help="Terraform variable value (repeatable)")
+    values.add_argument(
+        "-p",
+        "--parameters",
+        action="append",
+        dest="parameter_files",
+        metavar="FILE",
+        help="ARM/Bicep parameters file to apply (repeatable)",
+    )
+    values.add_argument(
+        "--var-file",
+        action="append",
+        dest="var_files",
+        metavar="FILE",
+        help="Terraform variables file to apply (repeatable)",
+    )
+    values.add_argument(
+        "--var",
+        action="append",
+        dest="variables",
+        type=_var,
+        metavar="NAME=VALUE",
+        help="Terraform variable value (repeatable)",
+    )
 
     files = parser.add_argument_group("files")
-    files.add_argument("--exclude", action="append", metavar="GLOB",
-                       help="skip paths matching GLOB (repeatable; .git, node_modules and "
-                            ".terraform are always skipped)")
-    files.add_argument("--changed-files", action="store_true",
-                       help="the paths are the files a change touched (as pre-commit passes "
-                            "them): unrelated files that fail to parse are not reported, and "
-                            "the files that use a changed file are linted too")
-    files.add_argument("--max-file-size", type=_size, metavar="SIZE",
-                       help="skip files larger than SIZE (default: 4M)")
-    files.add_argument("-j", "--jobs", type=int, metavar="N",
-                       help="processes to use (default: the cores available)")
+    files.add_argument(
+        "--exclude",
+        action="append",
+        metavar="GLOB",
+        help="skip paths matching GLOB (repeatable; .git, node_modules and "
+        ".terraform are always skipped)",
+    )
+    files.add_argument(
+        "--changed-files",
+        action="store_true",
+        help="the paths are the files a change touched (as pre-commit passes "
+        "them): unrelated files that fail to parse are not reported, and "
+        "the files that use a changed file are linted too",
+    )
+    files.add_argument(
+        "--max-file-size",
+        type=_size,
+        metavar="SIZE",
+        help="skip files larger than SIZE (default: 4M)",
+    )
+    files.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="processes to use (default: the cores available)",
+    )
 
     extra = parser.add_argument_group("suppressions and baseline")
-    extra.add_argument("--baseline", metavar="FILE",
-                       help="report only findings that are not in this baseline file")
-    extra.add_argument("--report-unused-suppressions", action="store_true", default=None,
-                       help="also report suppressions that no longer match a finding")
+    extra.add_argument(
+        "--baseline", metavar="FILE", help="report only findings that are not in this baseline file"
+    )
+    extra.add_argument(
+        "--report-unused-suppressions",
+        action="store_true",
+        default=None,
+        help="also report suppressions that no longer match a finding",
+    )
     parser.set_defaults(outputs=[])
     return parser
 
@@ -160,8 +248,18 @@ def parse_lint_args(argv: list[str]) -> tuple[LintOptions, argparse.Namespace]:
     opts = LintOptions()
     explicit = {}
     for name in (
-        "fail_on", "as_of", "eol_warning_days", "images", "endpoint", "fallback", "jobs",
-        "max_file_size", "color", "config_file", "baseline", "report_unused_suppressions",
+        "fail_on",
+        "as_of",
+        "eol_warning_days",
+        "images",
+        "endpoint",
+        "fallback",
+        "jobs",
+        "max_file_size",
+        "color",
+        "config_file",
+        "baseline",
+        "report_unused_suppressions",
     ):
         value = getattr(args, name)
         if value is not None:

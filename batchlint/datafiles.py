@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import lru_cache
+from functools import cache
 
 DATA_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data")
 
@@ -13,7 +13,7 @@ def path(name: str) -> str:
     return os.path.join(DATA_DIR, name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_json(name: str):
     """A bundled JSON data file, parsed once per process."""
     with open(path(name), encoding="utf-8") as handle:

@@ -78,9 +78,7 @@ def _walk(root: str, suffixes: tuple[str, ...], exclude: tuple[str, ...]) -> lis
 
     for folder, dirs, files in os.walk(root, onerror=onerror):
         dirs[:] = sorted(
-            d
-            for d in dirs
-            if d not in SKIP_DIRS and not excluded(os.path.join(folder, d), exclude)
+            d for d in dirs if d not in SKIP_DIRS and not excluded(os.path.join(folder, d), exclude)
         )
         for name in sorted(files):
             full = os.path.join(folder, name)

@@ -152,9 +152,12 @@ def _extensions(node: Node | None) -> tuple[Value, ...]:
 def _low_priority(target: Node | None, formula: Node | None) -> Value | None:
     if isinstance(target, Lit) and target.value not in (None, 0, "0", ""):
         return to_value(target)
-    if isinstance(formula, Lit) and isinstance(formula.value, str):
-        if "$targetlowprioritynodes" in formula.value.lower():
-            return Value("$TargetLowPriorityNodes", formula.loc, formula.origin)
+    if (
+        isinstance(formula, Lit)
+        and isinstance(formula.value, str)
+        and "$targetlowprioritynodes" in formula.value.lower()
+    ):
+        return Value("$TargetLowPriorityNodes", formula.loc, formula.origin)
     return None
 
 

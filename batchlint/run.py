@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import sys
@@ -106,9 +107,12 @@ def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
             factory(sys.stdout, color=color, rules=rules, options=vars(opts)).report(result)
             sys.stdout.flush()
         else:
-            _write_atomically(target, lambda stream, f=factory: f(
-                stream, color=bool(opts.color), rules=rules, options=vars(opts)
-            ).report(result))
+            _write_atomically(
+                target,
+                lambda stream, f=factory: f(
+                    stream, color=bool(opts.color), rules=rules, options=vars(opts)
+                ).report(result),
+            )
 
 
 def _wants_color(stream) -> bool:
@@ -132,10 +136,8 @@ def _write_atomically(path: str, write) -> None:
             write(stream)
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
         raise
 
 

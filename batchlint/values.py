@@ -8,7 +8,7 @@ is a value that cannot be known statically, with the reason.
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import Any
 
 from batchlint.model import Location, Value
 
@@ -46,7 +46,7 @@ class Unknown:
         return f"Unknown({self.reason!r}, {self.loc})"
 
 
-Node = Union[Lit, Unknown]
+Node = Lit | Unknown
 
 
 def is_obj(node: Node | None) -> bool:

@@ -55,9 +55,7 @@ def _convert(node: yaml.Node, path: str, budget: list[int], depth: int) -> Lit:
             node.start_mark.line + 1,
         )
     if depth > MAX_DEPTH:
-        raise ParseError(
-            f"YAML nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1
-        )
+        raise ParseError(f"YAML nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
     loc = Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict = {}

@@ -31,9 +31,7 @@ class ImageNotSupported(Rule):
         row = pair.image_row
         if row is not None and row.end_of_life and row.end_of_life <= ctx.as_of:
             return  # image-end-of-life says it, with the date
-        message = (
-            f"image {pair.image_text}{origins(pool)} is not in the supported-image list"
-        )
+        message = f"image {pair.image_text}{origins(pool)} is not in the supported-image list"
         nearest = pair.catalog.nearest(*pair.image)
         successor = pair.successor() if row is not None else None
         if row is not None:
@@ -214,7 +212,9 @@ class ImageNearEndOfLife(_EndOfLife):
     id = "BL106"
     name = "image-near-end-of-life"
     severity = Severity.WARNING
-    summary = "The image or its node agent has an announced end of life (warning within the window)."
+    summary = (
+        "The image or its node agent has an announced end of life (warning within the window)."
+    )
     links = (DOCS_RETIREMENTS,)
 
     def check(self, pool, ctx):

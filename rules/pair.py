@@ -126,7 +126,7 @@ def image_location(pool: Pool):
 
 
 def origins(pool: Pool, names=MARKETPLACE) -> str:
-    """" (sku from default of parameter x)" for the parts that did not come from the pool."""
+    """ " (sku from default of parameter x)" for the parts that did not come from the pool."""
     by_origin: dict[str, list[str]] = {}
     for name in names:
         value: Value | None = getattr(pool, name)

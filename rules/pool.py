@@ -10,12 +10,8 @@ from batchlint.model import Severity
 from batchlint.rule import Rule, shown, where
 from batchlint_rules.pair import MARKETPLACE, analyse, entry_text
 
-DOCS_CLOUD = (
-    "https://learn.microsoft.com/azure/batch/batch-pool-cloud-service-to-virtual-machine-configuration"
-)
-DOCS_GALLERY = (
-    "https://learn.microsoft.com/azure/batch/batch-custom-image-pools-to-azure-compute-gallery-migration-guide"
-)
+DOCS_CLOUD = "https://learn.microsoft.com/azure/batch/batch-pool-cloud-service-to-virtual-machine-configuration"
+DOCS_GALLERY = "https://learn.microsoft.com/azure/batch/batch-custom-image-pools-to-azure-compute-gallery-migration-guide"
 DOCS_POOLS = "https://learn.microsoft.com/azure/batch/nodes-and-pools"
 
 _MANAGED_IMAGE = re.compile(r"/providers/microsoft\.compute/images/", re.IGNORECASE)
@@ -65,8 +61,11 @@ def _candidates(pool, pair, fields) -> str | None:
     if "node_agent_sku_id" in fields and pair.kind == "marketplace" and pair.entries:
         agents = sorted({e.node_agent for e in pair.entries})
         return f"the catalog accepts node agent {' or '.join(repr(a) for a in agents)} here"
-    known = {n: getattr(pool, n).text() for n in MARKETPLACE if getattr(pool, n) is not None
-             and getattr(pool, n).known}
+    known = {
+        n: getattr(pool, n).text()
+        for n in MARKETPLACE
+        if getattr(pool, n) is not None and getattr(pool, n).known
+    }
     entries = catalog.entries
     if pair.agent and "node_agent_sku_id" not in fields:
         entries = catalog.with_agent(pair.agent)
@@ -159,8 +158,10 @@ class PoolIncomplete(Rule):
             return
         if pair.kind == "incomplete":
             if len(pair.missing) == len(MARKETPLACE):
-                message = "the pool names no image: it needs a virtualMachineConfiguration " \
-                          "with an imageReference"
+                message = (
+                    "the pool names no image: it needs a virtualMachineConfiguration "
+                    "with an imageReference"
+                )
                 if pool.node_agent_sku_id is None:
                     message += " and a nodeAgentSkuId"
             else:
@@ -171,9 +172,9 @@ class PoolIncomplete(Rule):
                 pool=pool,
                 subject=("image",) + pair.missing,
             )
-        if pool.node_agent_sku_id is None and (pair.kind != "incomplete" or len(
-            pair.missing
-        ) < len(MARKETPLACE)):
+        if pool.node_agent_sku_id is None and (
+            pair.kind != "incomplete" or len(pair.missing) < len(MARKETPLACE)
+        ):
             agents = sorted({e.node_agent for e in pair.entries})
             fix = f"add nodeAgentSkuId {' or '.join(repr(a) for a in agents)}" if agents else None
             yield self.finding(
@@ -187,5 +188,9 @@ class PoolIncomplete(Rule):
 
 @hookimpl
 def batchlint_rules():
-    return [ValueUnresolved, CloudServiceConfigurationRetired, CustomImageRetiredSource,
-            PoolIncomplete]
+    return [
+        ValueUnresolved,
+        CloudServiceConfigurationRetired,
+        CustomImageRetiredSource,
+        PoolIncomplete,
+    ]

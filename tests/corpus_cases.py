@@ -93,8 +93,19 @@ def expected_summary(pool: dict) -> dict:
 
 def pool_summary_keys():
     return (
-        "name", "file", "line", "publisher", "offer", "sku", "version", "image_id",
-        "node_agent_sku_id", "node_agent_file", "node_agent_line", "vm_size", "containers",
+        "name",
+        "file",
+        "line",
+        "publisher",
+        "offer",
+        "sku",
+        "version",
+        "image_id",
+        "node_agent_sku_id",
+        "node_agent_file",
+        "node_agent_line",
+        "vm_size",
+        "containers",
     )
 
 

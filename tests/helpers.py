@@ -12,8 +12,9 @@ from pathlib import Path
 AS_OF = "2026-12-03"
 
 
-def run_cli(*args: str, cwd: str | Path | None = None, env: dict | None = None,
-            timeout: float = 60) -> subprocess.CompletedProcess:
+def run_cli(
+    *args: str, cwd: str | Path | None = None, env: dict | None = None, timeout: float = 60
+) -> subprocess.CompletedProcess:
     """``batchlint ARGS`` in a fresh process, as a user runs it."""
     full_env = dict(os.environ)
     full_env.pop("GITHUB_STEP_SUMMARY", None)
@@ -48,14 +49,18 @@ def pool_spec(publisher: str, offer: str, sku: str, agent: str | None, **extra) 
     vm = {"imageReference": {"publisher": publisher, "offer": offer, "sku": sku}}
     if agent is not None:
         vm["nodeAgentSKUId"] = agent
-    body = {"id": extra.pop("id", "pool-test"), "vmSize": extra.pop("vmSize", "standard_d2s_v5"),
-            "virtualMachineConfiguration": vm}
+    body = {
+        "id": extra.pop("id", "pool-test"),
+        "vmSize": extra.pop("vmSize", "standard_d2s_v5"),
+        "virtualMachineConfiguration": vm,
+    }
     body.update(extra)
     return body
 
 
 def findings_of(doc: dict, rule: str | None = None) -> list[dict]:
     return [f for f in doc["findings"] if rule is None or f["rule_name"] == rule]
+
 
 REAL = Path(__file__).parent / "corpus" / "real"
 REAL_IMAGES = REAL / "supported-images"

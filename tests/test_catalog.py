@@ -10,11 +10,16 @@ from batchlint.catalog import CatalogError, norm
 from batchlint.catalog.lifecycle import bundled
 from batchlint.catalog.schema import entries_hash
 from batchlint.catalog.snapshot import load_bundled, load_file
+
 from helpers import REAL_IMAGES, run_cli
 
 ENTRY = {
-    "imageReference": {"publisher": "canonical", "offer": "ubuntu-24_04-lts", "sku": "server",
-                       "version": "latest"},
+    "imageReference": {
+        "publisher": "canonical",
+        "offer": "ubuntu-24_04-lts",
+        "sku": "server",
+        "version": "latest",
+    },
     "verificationType": "verified",
     "nodeAgentSKUId": "batch.node.ubuntu 24.04",
     "capabilities": ["DockerCompatible"],
@@ -48,8 +53,10 @@ def test_bundled_data_matches_its_hash():
 def test_rest_response_shape(tmp_path):
     catalog = load_file(save(tmp_path, {"odata.metadata": "x", "value": [ENTRY]}))
     [entry] = catalog.entries
-    assert (entry.image, entry.node_agent) == ("canonical:ubuntu-24_04-lts:server",
-                                               "batch.node.ubuntu 24.04")
+    assert (entry.image, entry.node_agent) == (
+        "canonical:ubuntu-24_04-lts:server",
+        "batch.node.ubuntu 24.04",
+    )
     assert entry.has("dockercompatible")
 
 
@@ -58,16 +65,25 @@ def test_az_cli_list_shape(tmp_path):
     item["nodeAgentSkuId"] = item.pop("nodeAgentSKUId")
     catalog = load_file(save(tmp_path, [item]))
     assert catalog.lookup("Canonical", "Ubuntu-24_04-LTS", "Server")[0].node_agent == (
-        "batch.node.ubuntu 24.04")
+        "batch.node.ubuntu 24.04"
+    )
 
 
 def test_batchlint_snapshot_shape_keeps_its_metadata(tmp_path):
     doc = {
-        "format": "batchlint-snapshot", "format_version": 1,
-        "source": {"kind": "live", "endpoint": "https://acct.eastus.batch.azure.com",
-                   "region": "eastus", "api_version": "2025-06-01",
-                   "fetched_at": "2026-11-30T10:00:00Z", "tool_version": "0.1.0"},
-        "count": 1, "hash": entries_hash([ENTRY]), "entries": [ENTRY],
+        "format": "batchlint-snapshot",
+        "format_version": 1,
+        "source": {
+            "kind": "live",
+            "endpoint": "https://acct.eastus.batch.azure.com",
+            "region": "eastus",
+            "api_version": "2025-06-01",
+            "fetched_at": "2026-11-30T10:00:00Z",
+            "tool_version": "0.1.0",
+        },
+        "count": 1,
+        "hash": entries_hash([ENTRY]),
+        "entries": [ENTRY],
     }
     catalog = load_file(save(tmp_path, doc))
     assert catalog.info.date.isoformat() == "2026-11-30"
@@ -76,17 +92,26 @@ def test_batchlint_snapshot_shape_keeps_its_metadata(tmp_path):
 
 def test_snapshot_with_a_wrong_hash_is_refused(tmp_path):
     doc = {
-        "format": "batchlint-snapshot", "format_version": 1,
+        "format": "batchlint-snapshot",
+        "format_version": 1,
         "source": {"kind": "live", "fetched_at": "2026-11-30T10:00:00Z"},
-        "count": 1, "hash": "sha256:" + "0" * 64, "entries": [ENTRY],
+        "count": 1,
+        "hash": "sha256:" + "0" * 64,
+        "entries": [ENTRY],
     }
     with pytest.raises(CatalogError, match="hash does not match"):
         load_file(save(tmp_path, doc))
 
 
 def test_old_node_agent_sku_list_shape():
-    catalog = load_file(str(REAL_IMAGES / (
-        "azure-batch-cli-extensions-nodeagentskus-westcentralus-2019-03-19-2018-12-01.8.0.json")))
+    catalog = load_file(
+        str(
+            REAL_IMAGES
+            / (
+                "azure-batch-cli-extensions-nodeagentskus-westcentralus-2019-03-19-2018-12-01.8.0.json"
+            )
+        )
+    )
     assert len(catalog.entries) == 36
     assert catalog.knows_agent("batch.node.ubuntu 16.04")
 
@@ -102,12 +127,19 @@ def test_every_recorded_list_loads(path):
     [
         ("{not json", "is not valid JSON"),
         ('{"items": []}', "not an image list"),
-        ('[{"imageReference": {"publisher": "a", "offer": "b", "sku": "c"}}]',
-         "missing nodeAgentSKUId"),
-        ('[{"imageReference": {"publisher": "a"}, "nodeAgentSKUId": "x"}]',
-         "imageReference has no offer, sku"),
-        ('[{"imageReference": {"publisher": "a", "offer": "b", "sku": "c"}, '
-         '"nodeAgentSKUId": "x", "batchSupportEndOfLife": "soon"}]', "is not a date"),
+        (
+            '[{"imageReference": {"publisher": "a", "offer": "b", "sku": "c"}}]',
+            "missing nodeAgentSKUId",
+        ),
+        (
+            '[{"imageReference": {"publisher": "a"}, "nodeAgentSKUId": "x"}]',
+            "imageReference has no offer, sku",
+        ),
+        (
+            '[{"imageReference": {"publisher": "a", "offer": "b", "sku": "c"}, '
+            '"nodeAgentSKUId": "x", "batchSupportEndOfLife": "soon"}]',
+            "is not a date",
+        ),
     ],
 )
 def test_bad_image_lists_name_the_problem(tmp_path, text, message):
@@ -135,4 +167,5 @@ def test_lifecycle_prefers_an_exact_sku_over_a_pattern():
     row = bundled().image("microsoft-dsvm", "ubuntu-hpc", "2004")
     assert row.sku_pattern == "2004"
     assert bundled().image("canonical", "UbuntuServer", "18.04-LTS").end_of_life.isoformat() == (
-        "2023-05-30")
+        "2023-05-30"
+    )

@@ -10,8 +10,10 @@ import sys
 from helpers import AS_OF, lint_json, run_cli, write
 
 EXAMPLES = "examples"
-LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) "
-                  r"(?P<id>BL\d{3}) (?P<msg>.+) \((?P<name>[a-z0-9-]+)\)$")
+LINE = re.compile(
+    r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>error|warning|info) "
+    r"(?P<id>BL\d{3}) (?P<msg>.+) \((?P<name>[a-z0-9-]+)\)$"
+)
 
 
 def test_text_output_has_one_line_per_finding_and_a_summary():
@@ -41,23 +43,52 @@ def test_json_document_shape():
     assert doc["catalog"]["date"] == "2026-12-03"
     pool = doc["pools"][0]
     assert set(pool) >= {"file", "line", "name", "format", "containers", "values"}
-    assert set(pool["values"]) == {"publisher", "offer", "sku", "version", "image_id",
-                                   "node_agent_sku_id", "vm_size"}
+    assert set(pool["values"]) == {
+        "publisher",
+        "offer",
+        "sku",
+        "version",
+        "image_id",
+        "node_agent_sku_id",
+        "vm_size",
+    }
     assert pool["values"]["sku"] == {
-        "value": "20_04-lts-gen2", "file": "examples/azuredeploy.json", "line": 11,
-        "column": 23, "origin": "default of parameter imageSku"}
+        "value": "20_04-lts-gen2",
+        "file": "examples/azuredeploy.json",
+        "line": 11,
+        "column": 23,
+        "origin": "default of parameter imageSku",
+    }
     assert pool["values"]["image_id"] is None
     finding = doc["findings"][0]
-    assert set(finding) >= {"rule_id", "rule_name", "severity", "file", "line", "column",
-                            "pool", "message", "fix"}
+    assert set(finding) >= {
+        "rule_id",
+        "rule_name",
+        "severity",
+        "file",
+        "line",
+        "column",
+        "pool",
+        "message",
+        "fix",
+    }
     assert finding["pool"] == "contosobatch/pool-render"
     assert doc["summary"]["errors"] == 2
 
 
 def test_fail_on_sets_the_threshold(tmp_path):
-    body = {"id": "p", "vmSize": "standard_d2s_v5", "virtualMachineConfiguration": {
-        "imageReference": {"publisher": "almalinux", "offer": "almalinux-hpc",
-                           "sku": "8-hpc-gen2"}, "nodeAgentSKUId": "batch.node.el 8"}}
+    body = {
+        "id": "p",
+        "vmSize": "standard_d2s_v5",
+        "virtualMachineConfiguration": {
+            "imageReference": {
+                "publisher": "almalinux",
+                "offer": "almalinux-hpc",
+                "sku": "8-hpc-gen2",
+            },
+            "nodeAgentSKUId": "batch.node.el 8",
+        },
+    }
     path = tmp_path / "pool.json"
     path.write_text(json.dumps(body))
     assert run_cli(str(path), "--as-of", AS_OF).returncode == 0  # a warning only
@@ -85,7 +116,10 @@ def test_no_paths_is_a_usage_error():
 
 
 def test_parameters_file_is_applied(tmp_path):
-    write(tmp_path, "main.json", """
+    write(
+        tmp_path,
+        "main.json",
+        """
         {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
          "contentVersion": "1.0.0.0",
          "parameters": {"sku": {"type": "string", "defaultValue": "server"}},
@@ -95,12 +129,17 @@ def test_parameters_file_is_applied(tmp_path):
                "imageReference": {"publisher": "canonical", "offer": "ubuntu-24_04-lts",
                                   "sku": "[parameters('sku')]"},
                "nodeAgentSkuId": "batch.node.ubuntu 24.04"}}}}]}
-    """)
-    write(tmp_path, "prod.json", """
+    """,
+    )
+    write(
+        tmp_path,
+        "prod.json",
+        """
         {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
          "contentVersion": "1.0.0.0",
          "parameters": {"sku": {"value": "server-gen9"}}}
-    """)
+    """,
+    )
     doc = lint_json(str(tmp_path / "main.json"), "--parameters", str(tmp_path / "prod.json"))
     [pool] = doc["pools"]
     assert pool["values"]["sku"]["value"] == "server-gen9"
@@ -109,9 +148,19 @@ def test_parameters_file_is_applied(tmp_path):
 
 
 def test_folders_are_walked_skipping_vendored_and_excluded_paths(tmp_path):
-    spec = json.dumps({"id": "p", "virtualMachineConfiguration": {
-        "imageReference": {"publisher": "canonical", "offer": "ubuntu-24_04-lts",
-                           "sku": "server"}, "nodeAgentSKUId": "batch.node.ubuntu 24.04"}})
+    spec = json.dumps(
+        {
+            "id": "p",
+            "virtualMachineConfiguration": {
+                "imageReference": {
+                    "publisher": "canonical",
+                    "offer": "ubuntu-24_04-lts",
+                    "sku": "server",
+                },
+                "nodeAgentSKUId": "batch.node.ubuntu 24.04",
+            },
+        }
+    )
     for folder in ("infra", "infra/deep", "node_modules/x", ".git", ".terraform", "old"):
         (tmp_path / folder).mkdir(parents=True, exist_ok=True)
         (tmp_path / folder / "pool.json").write_text(spec)
@@ -133,7 +182,8 @@ def test_bad_images_file_is_a_clear_error(tmp_path):
     proc = run_cli(EXAMPLES, "--images", str(bad))
     assert proc.returncode == 2
     assert "entry 1: missing nodeAgentSKUId" in proc.stderr or "imageReference has no" in (
-        proc.stderr)
+        proc.stderr
+    )
     assert "Traceback" not in proc.stderr
 
 

@@ -20,23 +20,28 @@ EXPECTED = {
     "arm/quickstart-batch-pool-no-public-ip-azuredeploy.json": [("image-end-of-life", 209)],
     "arm/resourcemodules-batchAccounts-test-pool.parameters.json": [],
     "arm/restspec-rm-2024-07-01-PoolCreate_SharedImageGallery-example.json": [
-        ("node-agent-unknown", 12)],
+        ("node-agent-unknown", 12)
+    ],
     "arm/restspec-rm-2025-06-01-PoolCreate_SecurityProfile-example.json": [
-        ("image-end-of-life", 12)],
+        ("image-end-of-life", 12)
+    ],
     "dataplane/azure-cli-testdata-batch-pool-create-win2022.json": [],
-    "dataplane/azure-cli-testdata-batchCreatePool-null-virtualMachineImageId-exactVersion.json":
-        [],
+    "dataplane/azure-cli-testdata-batchCreatePool-null-virtualMachineImageId-exactVersion.json": [],
     "dataplane/azure-cli-testdata-batchCreateTestPool.json": [],
     "dataplane/azure-docs-cli-samples-render-mypool-rendering-windows2016-pinned.json": [
-        ("image-end-of-life", 8)],
+        ("image-end-of-life", 8)
+    ],
     "other/batch-rendering-3dsmax-pool-template-vmconfig-via-variable.json": [
-        ("image-end-of-life", 110)],
-    "other/batchcliext-ffmpeg-pool-template-image-via-variables.json": [
-        ("image-end-of-life", 39)],
+        ("image-end-of-life", 110)
+    ],
+    "other/batchcliext-ffmpeg-pool-template-image-via-variables.json": [("image-end-of-life", 39)],
     "other/batchcliext-helloworld-cloudservice-osfamily4.json": [
-        ("cloud-service-configuration-retired", 8)],
+        ("cloud-service-configuration-retired", 8)
+    ],
     "other/batchcliext-testdata-pool-simple-debian8.json": [
-        ("image-not-supported", 39), ("node-agent-unknown", 49)],
+        ("image-not-supported", 39),
+        ("node-agent-unknown", 49),
+    ],
 }
 
 
@@ -47,7 +52,8 @@ def manifest_counts() -> dict[str, int]:
     for row in rows:
         committed = row["committed"].startswith("yes")
         in_scope = row["format"] in FORMATS or row["file"].startswith(
-            ("other/batchcliext", "other/batch-rendering"))
+            ("other/batchcliext", "other/batch-rendering")
+        )
         if committed and in_scope:
             counts[row["file"]] = int(row["pools"] or 0)
     return counts
@@ -83,7 +89,10 @@ def test_findings_of_the_image_and_pool_rules(doc, file):
 
 
 def test_end_of_life_finding_gives_date_and_successor(doc):
-    [finding] = [f for f in doc["findings"]
-                 if _rel(f["file"]).startswith("arm/quickstart") and f["rule_id"] == "BL105"]
+    [finding] = [
+        f
+        for f in doc["findings"]
+        if _rel(f["file"]).startswith("arm/quickstart") and f["rule_id"] == "BL105"
+    ]
     assert "on 2023-05-30" in finding["message"]
     assert "canonical:ubuntu-24_04-lts:server" in finding["fix"]

@@ -20,42 +20,55 @@ def rules_of(doc: dict) -> list[str]:
 
 
 def test_supported_verified_pair_has_no_finding(tmp_path):
-    doc = lint_spec(tmp_path, pool_spec("canonical", "ubuntu-24_04-lts", "server",
-                                        "batch.node.ubuntu 24.04"))
+    doc = lint_spec(
+        tmp_path, pool_spec("canonical", "ubuntu-24_04-lts", "server", "batch.node.ubuntu 24.04")
+    )
     assert doc["findings"] == []
 
 
 def test_matching_ignores_case_in_every_part(tmp_path):
-    doc = lint_spec(tmp_path, pool_spec("Canonical", "Ubuntu-24_04-LTS", "SERVER",
-                                        "Batch.Node.Ubuntu 24.04"))
+    doc = lint_spec(
+        tmp_path, pool_spec("Canonical", "Ubuntu-24_04-LTS", "SERVER", "Batch.Node.Ubuntu 24.04")
+    )
     assert doc["findings"] == []
 
 
 def test_unknown_sku_is_not_supported_with_nearest_skus_suggested(tmp_path):
-    doc = lint_spec(tmp_path, pool_spec("canonical", "ubuntu-24_04-lts", "servr",
-                                        "batch.node.ubuntu 24.04"))
+    doc = lint_spec(
+        tmp_path, pool_spec("canonical", "ubuntu-24_04-lts", "servr", "batch.node.ubuntu 24.04")
+    )
     [finding] = findings_of(doc, "image-not-supported")
     assert finding["severity"] == "error"
-    assert "canonical:ubuntu-24_04-lts:servr is not in the supported-image list" in finding[
-        "message"]
-    assert "canonical:ubuntu-24_04-lts:server with node agent 'batch.node.ubuntu 24.04'" in (
-        finding["fix"])
+    assert (
+        "canonical:ubuntu-24_04-lts:servr is not in the supported-image list" in finding["message"]
+    )
+    assert (
+        "canonical:ubuntu-24_04-lts:server with node agent 'batch.node.ubuntu 24.04'"
+        in (finding["fix"])
+    )
     assert finding["line"] == 8  # the sku line
 
 
 def test_supported_image_with_another_listed_agent_is_a_mismatch(tmp_path):
-    doc = lint_spec(tmp_path, pool_spec("canonical", "ubuntu-24_04-lts", "server",
-                                        "batch.node.el 9"))
+    doc = lint_spec(
+        tmp_path, pool_spec("canonical", "ubuntu-24_04-lts", "server", "batch.node.el 9")
+    )
     [finding] = doc["findings"]
     assert finding["rule_name"] == "node-agent-mismatch"
-    assert "supported with node agent 'batch.node.ubuntu 24.04', not 'batch.node.el 9'" in (
-        finding["message"])
+    assert (
+        "supported with node agent 'batch.node.ubuntu 24.04', not 'batch.node.el 9'"
+        in (finding["message"])
+    )
     assert finding["line"] == 10  # the agent line
 
 
 def test_retired_agent_is_unknown_with_its_retirement_date(tmp_path):
-    doc = lint_spec(tmp_path, pool_spec("canonical", "0001-com-ubuntu-server-jammy",
-                                        "22_04-lts-gen2", "batch.node.ubuntu 20.04"))
+    doc = lint_spec(
+        tmp_path,
+        pool_spec(
+            "canonical", "0001-com-ubuntu-server-jammy", "22_04-lts-gen2", "batch.node.ubuntu 20.04"
+        ),
+    )
     [finding] = findings_of(doc, "node-agent-unknown")
     assert "Batch retired it on 2025-04-23" in finding["message"]
     assert "'batch.node.ubuntu 22.04'" in finding["fix"]
@@ -68,16 +81,18 @@ def test_misspelt_agent_gets_a_close_match(tmp_path):
 
 
 def test_unverified_entry_is_a_warning_naming_verified_alternatives(tmp_path):
-    doc = lint_spec(tmp_path, pool_spec("almalinux", "almalinux-hpc", "8-hpc-gen2",
-                                        "batch.node.el 8"))
+    doc = lint_spec(
+        tmp_path, pool_spec("almalinux", "almalinux-hpc", "8-hpc-gen2", "batch.node.el 8")
+    )
     [finding] = findings_of(doc, "image-unverified")
     assert finding["severity"] == "warning"
     assert "listed as unverified" in finding["message"]
 
 
 def test_image_removed_from_the_list_is_end_of_life_with_date_and_successor(tmp_path):
-    doc = lint_spec(tmp_path, pool_spec("Canonical", "UbuntuServer", "18.04-LTS",
-                                        "batch.node.ubuntu 18.04"))
+    doc = lint_spec(
+        tmp_path, pool_spec("Canonical", "UbuntuServer", "18.04-LTS", "batch.node.ubuntu 18.04")
+    )
     assert rules_of(doc) == ["image-end-of-life"]  # the agent's retirement is not repeated
     [finding] = doc["findings"]
     assert "reached its end of life in Batch on 2023-05-30" in finding["message"]
@@ -85,8 +100,9 @@ def test_image_removed_from_the_list_is_end_of_life_with_date_and_successor(tmp_
 
 
 def test_announced_end_of_life_is_info_when_far_and_warning_when_near(tmp_path):
-    body = pool_spec("canonical", "0001-com-ubuntu-server-jammy", "22_04-lts",
-                     "batch.node.ubuntu 22.04")
+    body = pool_spec(
+        "canonical", "0001-com-ubuntu-server-jammy", "22_04-lts", "batch.node.ubuntu 22.04"
+    )
     far = lint_spec(tmp_path, body, "--as-of", "2026-06-01")
     [finding] = far["findings"]
     assert (finding["rule_name"], finding["severity"]) == ("image-near-end-of-life", "info")
@@ -99,22 +115,35 @@ def test_announced_end_of_life_is_info_when_far_and_warning_when_near(tmp_path):
 
 
 def test_eol_warning_window_is_configurable(tmp_path):
-    body = pool_spec("canonical", "0001-com-ubuntu-server-jammy", "22_04-lts",
-                     "batch.node.ubuntu 22.04")
+    body = pool_spec(
+        "canonical", "0001-com-ubuntu-server-jammy", "22_04-lts", "batch.node.ubuntu 22.04"
+    )
     doc = lint_spec(tmp_path, body, "--as-of", "2026-12-03", "--eol-warning-days", "365")
     assert [f["severity"] for f in doc["findings"]] == ["warning"]
 
 
 def test_list_end_of_life_wins_over_the_lifecycle_catalog(tmp_path):
-    images = {"value": [{
-        "imageReference": {"publisher": "canonical", "offer": "0001-com-ubuntu-server-jammy",
-                           "sku": "22_04-lts", "version": "latest"},
-        "verificationType": "verified", "nodeAgentSKUId": "batch.node.ubuntu 22.04",
-        "batchSupportEndOfLife": "2026-01-15T00:00:00Z", "osType": "linux"}]}
+    images = {
+        "value": [
+            {
+                "imageReference": {
+                    "publisher": "canonical",
+                    "offer": "0001-com-ubuntu-server-jammy",
+                    "sku": "22_04-lts",
+                    "version": "latest",
+                },
+                "verificationType": "verified",
+                "nodeAgentSKUId": "batch.node.ubuntu 22.04",
+                "batchSupportEndOfLife": "2026-01-15T00:00:00Z",
+                "osType": "linux",
+            }
+        ]
+    }
     snapshot = tmp_path / "images.json"
     snapshot.write_text(json.dumps(images))
-    body = pool_spec("canonical", "0001-com-ubuntu-server-jammy", "22_04-lts",
-                     "batch.node.ubuntu 22.04")
+    body = pool_spec(
+        "canonical", "0001-com-ubuntu-server-jammy", "22_04-lts", "batch.node.ubuntu 22.04"
+    )
     doc = lint_spec(tmp_path, body, "--images", str(snapshot))
     [finding] = doc["findings"]
     assert finding["rule_name"] == "image-end-of-life"
@@ -122,7 +151,10 @@ def test_list_end_of_life_wins_over_the_lifecycle_catalog(tmp_path):
 
 
 def test_unresolved_sku_lists_the_candidates(tmp_path):
-    write(tmp_path, "azuredeploy.json", """
+    write(
+        tmp_path,
+        "azuredeploy.json",
+        """
         {
           "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
           "contentVersion": "1.0.0.0",
@@ -139,7 +171,8 @@ def test_unresolved_sku_lists_the_candidates(tmp_path):
                 "nodeAgentSkuId": "batch.node.ubuntu 24.04"}}}
           }]
         }
-    """)
+    """,
+    )
     doc = lint_json(str(tmp_path / "azuredeploy.json"))
     [finding] = doc["findings"]
     assert finding["rule_name"] == "value-unresolved"
@@ -156,23 +189,35 @@ def test_unresolved_sku_lists_the_candidates(tmp_path):
     [
         ("/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/images/base", "error"),
         ("https://contoso.blob.core.windows.net/vhds/base.vhd", "error"),
-        ("/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i",
-         None),
+        (
+            "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Compute/galleries/g/images/i",
+            None,
+        ),
     ],
 )
 def test_custom_image_sources(tmp_path, image_id, expected):
-    body = {"id": "p", "vmSize": "standard_d2s_v5", "virtualMachineConfiguration": {
-        "imageReference": {"virtualMachineImageId": image_id},
-        "nodeAgentSKUId": "batch.node.ubuntu 24.04"}}
+    body = {
+        "id": "p",
+        "vmSize": "standard_d2s_v5",
+        "virtualMachineConfiguration": {
+            "imageReference": {"virtualMachineImageId": image_id},
+            "nodeAgentSKUId": "batch.node.ubuntu 24.04",
+        },
+    }
     doc = lint_spec(tmp_path, body)
     found = findings_of(doc, "custom-image-retired-source")
     assert [f["severity"] for f in found] == ([expected] if expected else [])
 
 
 def test_custom_image_still_has_its_node_agent_checked(tmp_path):
-    body = {"id": "p", "vmSize": "standard_d2s_v5", "virtualMachineConfiguration": {
-        "imageReference": {"sharedGalleryImageId": "/SharedGalleries/x/Images/y/Versions/1"},
-        "nodeAgentSKUId": "batch.node.centos 7"}}
+    body = {
+        "id": "p",
+        "vmSize": "standard_d2s_v5",
+        "virtualMachineConfiguration": {
+            "imageReference": {"sharedGalleryImageId": "/SharedGalleries/x/Images/y/Versions/1"},
+            "nodeAgentSKUId": "batch.node.centos 7",
+        },
+    }
     doc = lint_spec(tmp_path, body)
     [finding] = doc["findings"]
     assert finding["rule_name"] == "node-agent-unknown"

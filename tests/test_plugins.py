@@ -10,7 +10,7 @@ import pytest
 
 from helpers import AS_OF, run_cli
 
-RULE_PACK = '''
+RULE_PACK = """
 from batchlint.hookspecs import hookimpl
 from batchlint.model import Severity
 from batchlint.rule import Rule
@@ -30,9 +30,9 @@ class GalleryOnly(Rule):
 @hookimpl
 def batchlint_rules():
     return [GalleryOnly]
-'''
+"""
 
-PYPROJECT = '''
+PYPROJECT = """
 [build-system]
 requires = ["setuptools>=61"]
 build-backend = "setuptools.build_meta"
@@ -47,7 +47,7 @@ py-modules = ["contoso_rules"]
 
 [project.entry-points.batchlint]
 contoso = "contoso_rules"
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -58,9 +58,21 @@ def installed_pack(tmp_path_factory):
     (source / "pyproject.toml").write_text(textwrap.dedent(PYPROJECT))
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(source)],
-        check=True, capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert list(target.glob("batchlint_contoso_rules-1.0.0.dist-info"))
     return target
@@ -69,7 +81,8 @@ def installed_pack(tmp_path_factory):
 def test_outside_rule_finding_shows_in_the_output(installed_pack):
     proc = run_cli("examples/pools.yaml", "--as-of", AS_OF, env={"PYTHONPATH": str(installed_pack)})
     assert "error CT001 use an image from the Contoso gallery (contoso-gallery-image-only)" in (
-        proc.stdout)
+        proc.stdout
+    )
     assert proc.returncode == 1
 
 

@@ -119,7 +119,7 @@ class Lifecycle:
         matches = [row for row in self._images if row.matches(publisher, offer, sku)]
         if not matches:
             return None
-        matches.sort(key=lambda row: ("*" in row.sku_pattern or "?" in row.sku_pattern))
+        matches.sort(key=lambda row: "*" in row.sku_pattern or "?" in row.sku_pattern)
         return matches[0]
 
     def feature(self, name: str) -> dict | None:

@@ -21,8 +21,8 @@ from batchlint.reader import (
     SourceFile,
     looks_relevant,
     parse_json,
-    parse_json_leniently,
     parse_json_file,
+    parse_json_leniently,
 )
 from batchlint.readers.armexpr import Scope, evaluate, relabel
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj
@@ -137,8 +137,9 @@ def _parameter_file_value(name: str, entry: Node, display: str) -> Node:
     return relabel(value, f"parameters file {display}")
 
 
-def template_scope(root: Node, overrides: dict[str, Node], path: str,
-                   outer: Scope | None = None) -> Scope:
+def template_scope(
+    root: Node, overrides: dict[str, Node], path: str, outer: Scope | None = None
+) -> Scope:
     """The scope of a template: its parameters (with overrides) and variables."""
     declared = get(root, "parameters")
     getters = {}
@@ -248,9 +249,7 @@ def _pools(resource, scope, fmt, result: ReadResult) -> None:
                 log.debug("pool %s skipped: condition is false", name)
                 continue
             cond_text = str(condition.value) if isinstance(condition, Lit) else "unknown"
-        pool = pool_from_arm_properties(
-            name, fmt, resource.loc, properties, condition=cond_text
-        )
+        pool = pool_from_arm_properties(name, fmt, resource.loc, properties, condition=cond_text)
         result.pools.append(pool)
 
 

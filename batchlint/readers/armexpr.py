@@ -66,7 +66,7 @@ def parse(text: str):
             break
         match = _TOKEN.match(body, pos)
         if not match:
-            raise ExprSyntaxError(f"unexpected {body[pos:pos + 10]!r} in expression")
+            raise ExprSyntaxError(f"unexpected {body[pos : pos + 10]!r} in expression")
         pos = match.end()
         kind = match.lastgroup
         tokens.append((kind, match.group(kind)))
@@ -435,7 +435,7 @@ class _Eval:
 
     def fn_createobject(self, args):
         pairs = {}
-        for key, value in zip(args[0::2], args[1::2]):
+        for key, value in zip(args[0::2], args[1::2], strict=False):
             pairs[str(key.value)] = value
         return self.lit(pairs)
 

@@ -68,9 +68,7 @@ class PoolSpecReader:
                 if is_pool_body(item):
                     claimed = True
                     name = get(item, "id")
-                    result.pools.append(
-                        pool_from_spec(_text(name), "pool-spec", item.loc, item)
-                    )
+                    result.pools.append(pool_from_spec(_text(name), "pool-spec", item.loc, item))
         return result if claimed else None
 
     def _yaml(self, source: SourceFile):
