@@ -1,0 +1,199 @@
+"""The baseline: findings recorded once and hidden from later runs, so that only new ones show.
+
+A baseline file is JSON: a format version, the batchlint version that wrote it, and one entry
+per finding with its fingerprint (``batchlint.fingerprint``: file, pool, rule and the values
+involved, not the line), rule, file, pool and message. Paths in it are relative to the
+baseline's own folder, so a run from another folder still matches. A finding that occurs twice
+needs two entries to be hidden twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from batchlint.fingerprint import VERSION as FINGERPRINT_VERSION
+from batchlint.fingerprint import fingerprint
+from batchlint.model import Finding
+from batchlint.options import UsageError
+
+log = logging.getLogger(__name__)
+
+VERSION = 1
+
+
+@dataclass(frozen=True)
+class Entry:
+    fingerprint: str
+    rule: str
+    file: str
+    pool: str | None
+    message: str
+
+    def to_json(self) -> dict:
+        return {
+            "fingerprint": self.fingerprint,
+            "rule": self.rule,
+            "file": self.file,
+            "pool": self.pool,
+            "message": self.message,
+        }
+
+
+def relative_file(path: str, baseline_path: str) -> str:
+    """``path`` as the baseline records it: relative to the baseline's folder, with ``/``."""
+    folder = os.path.dirname(os.path.abspath(baseline_path))
+    return os.path.relpath(os.path.abspath(path), folder).replace(os.sep, "/")
+
+
+def entry_for(finding: Finding, baseline_path: str) -> Entry:
+    file = relative_file(finding.location.file, baseline_path)
+    rebased = replace(finding, location=replace(finding.location, file=file))
+    return Entry(fingerprint(rebased), finding.rule_id, file, finding.pool, finding.message)
+
+
+def entries_for(findings: Iterable[Finding], baseline_path: str) -> list[Entry]:
+    entries = [entry_for(f, baseline_path) for f in findings]
+    return sorted(entries, key=lambda e: (e.file, e.pool or "", e.rule, e.fingerprint))
+
+
+# -- the file --------------------------------------------------------------------------------
+
+
+def load(path: str) -> list[Entry]:
+    """The entries of a baseline file; ``UsageError`` when it is missing or not a baseline."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise UsageError(
+            f"baseline {path}: no such file (make one with: batchlint baseline create {path} "
+            "PATH...)"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"baseline {path}: cannot read it: {exc}") from None
+    try:
+        doc = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
+        raise UsageError(f"{path}: not a batchlint baseline (no list of entries)")
+    if doc.get("version") != VERSION:
+        raise UsageError(
+            f"{path}: baseline version {doc.get('version')!r} is not {VERSION}; "
+            "make it again with batchlint baseline create"
+        )
+    if doc.get("fingerprint_version", FINGERPRINT_VERSION) != FINGERPRINT_VERSION:
+        raise UsageError(
+            f"{path}: made with another fingerprint recipe; "
+            "make it again with batchlint baseline create"
+        )
+    entries = []
+    for index, item in enumerate(doc["entries"]):
+        if not isinstance(item, dict) or not isinstance(item.get("fingerprint"), str):
+            raise UsageError(f"{path}: entry {index + 1} has no fingerprint")
+        entries.append(
+            Entry(
+                item["fingerprint"],
+                str(item.get("rule", "")),
+                str(item.get("file", "")),
+                item.get("pool"),
+                str(item.get("message", "")),
+            )
+        )
+    return entries
+
+
+def save(path: str, entries: list[Entry]) -> None:
+    """Write the baseline atomically: a reader never sees half a file."""
+    import tempfile
+
+    from batchlint import __version__
+
+    doc = {
+        "version": VERSION,
+        "tool": "batchlint",
+        "tool_version": __version__,
+        "fingerprint_version": FINGERPRINT_VERSION,
+        "entries": [e.to_json() for e in entries],
+    }
+    folder = os.path.dirname(os.path.abspath(path))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".batchlint-baseline-", dir=folder)
+    except OSError as exc:
+        raise UsageError(f"cannot write baseline {path}: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
+            json.dump(doc, stream, indent=2, ensure_ascii=False)
+            stream.write("\n")
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+# -- using it --------------------------------------------------------------------------------
+
+
+def split(
+    findings: Iterable[Finding], entries: list[Entry], baseline_path: str
+) -> tuple[list[Finding], list[Finding], Counter]:
+    """(new findings, known findings, entries left over by fingerprint)."""
+    left = Counter(e.fingerprint for e in entries)
+    new, known = [], []
+    for finding in findings:
+        key = entry_for(finding, baseline_path).fingerprint
+        if left[key] > 0:
+            left[key] -= 1
+            known.append(finding)
+        else:
+            new.append(finding)
+    return new, known, +left
+
+
+def apply(result, path: str) -> None:
+    """Hide the findings of ``result`` that the baseline at ``path`` knows; note what is stale."""
+    entries = load(path)
+    new, known, left = split(result.findings, entries, path)
+    result.findings = new
+    result.suppressed.extend(known)
+    if known:
+        result.notes.append(f"{len(known)} known findings not shown (baseline {path})")
+    linted = {relative_file(f, path) for f in result.files}
+    stale = sum(1 for e in entries if e.file in linted and _take(left, e.fingerprint))
+    if stale:
+        result.notes.append(
+            f"{stale} baseline entries no longer occur; batchlint baseline prune {path} drops them"
+        )
+
+
+def _take(left: Counter, key: str) -> bool:
+    if left[key] > 0:
+        left[key] -= 1
+        return True
+    return False
+
+
+def prune(
+    entries: list[Entry], findings: Iterable[Finding], files: Iterable[str], path: str
+) -> tuple[list[Entry], list[Entry]]:
+    """(entries kept, entries dropped): those of linted ``files`` that no longer occur go.
+
+    Entries of files the run did not read are kept, so pruning with a few paths does not
+    forget the findings of the others.
+    """
+    _, _, left = split(findings, entries, path)
+    linted = {relative_file(f, path) for f in files}
+    kept, dropped = [], []
+    for entry in entries:
+        if entry.file in linted and _take(left, entry.fingerprint):
+            dropped.append(entry)
+        else:
+            kept.append(entry)
+    return kept, dropped
