@@ -196,7 +196,7 @@ def test_finding_of_an_unknown_rule_gets_a_stand_in_descriptor(validator):
 def test_run_notes_are_tool_notifications(validator):
     run = sarif(validator, [], notes=["the snapshot is 120 days old"])["runs"][0]
     notes = run["invocations"][0]["toolExecutionNotifications"]
-    assert notes == [{"level": "warning", "message": {"text": "the snapshot is 120 days old"}}]
+    assert notes == [{"level": "note", "message": {"text": "the snapshot is 120 days old"}}]
 
 
 def test_fingerprint_survives_lines_added_above():

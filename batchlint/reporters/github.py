@@ -119,9 +119,12 @@ class GithubReporter(Reporter):
         write = self.stream.write
         for finding in result.findings:
             write(annotation(finding, workspace) + "\n")
-        for note in result.notes:
-            write(f"::notice title=batchlint::{escape_data(note)}\n")
         write(f"batchlint: {totals(result)}\n")
+        # Run notes (the catalog's age, a baseline's count) are plain log lines: as annotations
+        # they would sit on every run's summary page. A snapshot too old to trust is already
+        # a warning on standard error.
+        for note in result.notes:
+            write(f"batchlint: note: {note}\n")
 
         target = os.environ.get("GITHUB_STEP_SUMMARY")
         if target:

@@ -174,7 +174,7 @@ class SarifReporter(Reporter):
         return out
 
     def _invocation(self, result) -> dict:
-        notes = [{"level": "warning", "message": {"text": note}} for note in result.notes]
+        notes = [{"level": "note", "message": {"text": note}} for note in result.notes]
         out: dict = {"executionSuccessful": True}
         if notes:
             out["toolExecutionNotifications"] = notes
