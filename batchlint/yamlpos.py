@@ -47,7 +47,9 @@ def parse(text: str, path: str) -> list[Lit]:
     return [_convert(node, path, budget, 0) for node in nodes if node is not None]
 
 
-def _convert(node: yaml.Node, path: str, budget: list[int], depth: int) -> Lit:
+def _convert(
+    node: yaml.Node, path: str, budget: list[int], depth: int, at: yaml.Mark | None = None
+) -> Lit:
     budget[0] -= 1
     if budget[0] < 0:
         raise ParseError(
@@ -56,12 +58,17 @@ def _convert(node: yaml.Node, path: str, budget: list[int], depth: int) -> Lit:
         )
     if depth > MAX_DEPTH:
         raise ParseError(f"YAML nested deeper than {MAX_DEPTH} levels", node.start_mark.line + 1)
-    loc = Location(path, node.start_mark.line + 1, node.start_mark.column + 1)
+    mark = at or node.start_mark
+    loc = Location(path, mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            out[str(key)] = _convert(value_node, path, budget, depth + 1)
+            # A block mapping or sequence starts on the line after its key; the key is the
+            # place a reader looks for it (and where JSON puts the opening bracket).
+            block = isinstance(value_node, yaml.CollectionNode) and not value_node.flow_style
+            where = key_node.start_mark if block else None
+            out[str(key)] = _convert(value_node, path, budget, depth + 1, where)
         return Lit(out, loc)
     if isinstance(node, yaml.SequenceNode):
         return Lit([_convert(item, path, budget, depth + 1) for item in node.value], loc)
