@@ -9,16 +9,13 @@ unknown, the image is custom, or the image is not in the catalog: the pair rules
 
 from __future__ import annotations
 
-import fnmatch
-import json
 import logging
-import os
 from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import lru_cache
+
+from batchlint_rules.imagefacts import agent_arch, gpu_drivers, listed, pool_os, suggest
 
 from batchlint import vmsizes
-from batchlint.catalog import Catalog, ImageEntry, norm
+from batchlint.catalog import norm
 from batchlint.hookspecs import hookimpl
 from batchlint.model import Finding, Pool, Severity, Value
 from batchlint.rule import Rule, RuleContext, where
@@ -37,68 +34,7 @@ DOCS_USERS = "https://learn.microsoft.com/azure/batch/batch-user-accounts"
 
 DOCKER = "DockerCompatible"
 GENERATION2 = "Generation2VMImage"
-#: Node agents for Arm nodes end so (``cpu_architecture.arm64_rule.batch_implication``).
-ARM64_AGENT_SUFFIX = "-arm64"
-MAX_SUGGESTIONS = 3
 _UNCERTAIN = "the VM size data row is marked uncertain"
-
-
-@dataclass(frozen=True)
-class Listed:
-    """The catalog entry of a pool's Marketplace image, with the catalog it came from."""
-
-    entry: ImageEntry
-    catalog: Catalog
-
-    def evidence(self) -> str:
-        caps = ", ".join(self.entry.capabilities) or "none"
-        return (
-            f"supported-image entry {self.entry.image} | {self.entry.node_agent}: capabilities "
-            f"{caps} ({self.catalog.info.label()})"
-        )
-
-    @property
-    def arch(self) -> str:
-        return agent_arch(self.entry.node_agent)
-
-
-def listed(pool: Pool, ctx: RuleContext) -> Listed | None:
-    """The entry for the pool's image: the one with the pool's node agent, else the first.
-
-    None for custom images, unknown values and images the catalog does not list.
-    """
-    if pool.image_id is not None:
-        return None
-    parts = [_text(pool.publisher), _text(pool.offer), _text(pool.sku)]
-    if None in parts:
-        return None
-    catalog = ctx.catalog_for(pool)
-    entries = catalog.lookup(*parts)
-    if not entries:
-        return None
-    agent = _text(pool.node_agent_sku_id)
-    for entry in entries:
-        if agent is not None and norm(entry.node_agent) == norm(agent):
-            return Listed(entry, catalog)
-    return Listed(entries[0], catalog)
-
-
-def agent_arch(agent: str) -> str:
-    return vmsizes.ARM64 if norm(agent).endswith(ARM64_AGENT_SUFFIX) else vmsizes.X64
-
-
-def pool_os(pool: Pool, ctx: RuleContext) -> tuple[str, str] | None:
-    """(os type, what says so) from the image's entry, else from the node agent's entries."""
-    found = listed(pool, ctx)
-    if found is not None and found.entry.os_type:
-        return found.entry.os_type.lower(), f"image {found.entry.image}"
-    agent = _text(pool.node_agent_sku_id)
-    if agent is None:
-        return None
-    kinds = {e.os_type.lower() for e in ctx.catalog_for(pool).with_agent(agent) if e.os_type}
-    if len(kinds) == 1:
-        return kinds.pop(), f"node agent '{agent}'"
-    return None
 
 
 def _text(value: Value | None) -> str | None:
@@ -112,20 +48,6 @@ def _size(pool: Pool) -> str | None:
 def _subject(pool: Pool, *extra: str) -> tuple[str, ...]:
     parts = [_text(v) or "" for v in (pool.publisher, pool.offer, pool.sku, pool.vm_size)]
     return (*parts, *extra)
-
-
-def _ranked(entries: list[ImageEntry]) -> list[ImageEntry]:
-    return sorted(entries, key=lambda e: (not e.verified, e.image, e.node_agent))
-
-
-def _suggest(entries: list[ImageEntry]) -> str:
-    shown = []
-    for entry in _ranked(entries)[:MAX_SUGGESTIONS]:
-        text = f"{entry.image} with node agent '{entry.node_agent}'"
-        if not entry.verified:
-            text += " (unverified)"
-        shown.append(text)
-    return "; ".join(shown)
 
 
 class ContainerImageNotDockerCompatible(Rule):
@@ -150,7 +72,7 @@ class ContainerImageNotDockerCompatible(Rule):
             and agent_arch(e.node_agent) == found.arch
         ]
         if same_kind:
-            fix = f"use a {DOCKER} image: {_suggest(same_kind)}"
+            fix = f"use a {DOCKER} image: {suggest(same_kind)}"
         else:
             fix = (
                 f"the catalog has no {DOCKER} image for this OS and CPU; use a custom image "
@@ -196,7 +118,7 @@ class VmSizeImageGenerationMismatch(Rule):
         ]
         fix = f"use a Generation {wanted} image"
         if alternatives:
-            fix += f": {_suggest(alternatives)}"
+            fix += f": {suggest(alternatives)}"
         fix += f", or a VM size that boots Generation {image_gen}"
         how = "carries" if image_gen == 2 else "does not carry"
         uncertain = facts.row.uncertain
@@ -307,7 +229,7 @@ class VmSizeArchitectureMismatch(Rule):
             fitting = same or fitting
         fix = f"use an {arch.arch} image and node agent"
         if fitting:
-            fix += f": {_suggest(fitting)}"
+            fix += f": {suggest(fitting)}"
         fix += f", or a VM size with an {_other(arch.arch)} CPU"
         yield self.finding(
             where(pool, pool.vm_size),
@@ -424,45 +346,6 @@ def _os_name(os_type: str) -> str:
 
 def _other(arch: str) -> str:
     return vmsizes.X64 if arch == vmsizes.ARM64 else vmsizes.ARM64
-
-
-class GpuDrivers:
-    """The GPU driver facts in ``data/gpu-drivers.json``."""
-
-    def __init__(self, data: dict) -> None:
-        self.data = data
-
-    def capabilities(self, vendor: str) -> list[str]:
-        rows = self.data.get("image_capabilities", [])
-        return [r["capability"] for r in rows if norm(r.get("vendor", "")) == norm(vendor)]
-
-    def carried_by(self, entry: ImageEntry, vendor: str) -> dict | None:
-        """The row of an image documented to carry the vendor's driver, if there is one."""
-        for row in self.data.get("images", []):
-            if norm(row.get("vendor", "")) != norm(vendor):
-                continue
-            if (norm(row["publisher"]), norm(row["offer"])) != entry.key[:2]:
-                continue
-            if any(fnmatch.fnmatchcase(entry.key[2], norm(p)) for p in row["sku_patterns"]):
-                return row
-        return None
-
-    def evidence(self, vendor: str) -> str:
-        sources = sorted({r.get("source", "") for r in self.extensions(vendor)} - {""})
-        return f"GPU driver data (gpu-drivers.json, compiled {self.data.get('compiled')}): " + (
-            ", ".join(sources) or "no extension rows"
-        )
-
-    def extensions(self, vendor: str) -> list[dict]:
-        rows = self.data.get("extensions", [])
-        return [r for r in rows if norm(r.get("vendor", "")) == norm(vendor)]
-
-
-@lru_cache(maxsize=1)
-def gpu_drivers() -> GpuDrivers:
-    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "data", "gpu-drivers.json")
-    with open(path, encoding="utf-8") as handle:
-        return GpuDrivers(json.load(handle))
 
 
 RULES = [

@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from batchlint_rules.capabilities import listed
+from batchlint_rules.imagefacts import listed
 
 from batchlint.hookspecs import hookimpl
 from batchlint.model import Finding, Location, Pool, Severity
