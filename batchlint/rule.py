@@ -27,9 +27,50 @@ class RuleContext:
     eol_warning_days: int = 180
     options: dict = field(default_factory=dict)
 
+    _regions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
     def catalog_for(self, pool: Pool) -> Catalog:
-        """The catalog that applies to ``pool`` (a region's snapshot when one is configured)."""
-        return self.catalog
+        """The catalog that applies to ``pool`` (a region's snapshot when one is configured).
+
+        ``options["region_snapshots"]`` maps locations to snapshot files; a pool whose
+        ``region`` is a known literal that matches one (ignoring case and spaces, so
+        "East US 2" is "eastus2") is checked against that snapshot. A live list of the same
+        region is fresher than any snapshot and stays in use.
+        """
+        path = self.region_snapshot(pool)
+        if path is None:
+            return self.catalog
+        if path not in self._regions:
+            from batchlint.catalog.snapshot import load_file
+
+            self._regions[path] = load_file(path)
+        return self._regions[path]
+
+    def region_snapshot(self, pool: Pool) -> str | None:
+        """The snapshot file configured for the pool's region, if any."""
+        mapping = self.options.get("region_snapshots") or {}
+        region = pool.region.text() if pool.region is not None else None
+        if not mapping or not region:
+            return None
+        key = region_key(region)
+        info = self.catalog.info
+        if info.kind == "live" and info.region and region_key(info.region) == key:
+            return None
+        for name, path in mapping.items():
+            if region_key(name) == key:
+                return path
+        return None
+
+    def region_catalogs(self) -> dict[str, Catalog]:
+        """Every configured region's catalog by location, each snapshot loaded once."""
+        from batchlint.catalog.snapshot import load_file
+
+        out = {}
+        for name, path in (self.options.get("region_snapshots") or {}).items():
+            if path not in self._regions:
+                self._regions[path] = load_file(path)
+            out[name] = self._regions[path]
+        return out
 
     def rule_options(self, rule_name: str) -> dict:
         return self.options.get("rules", {}).get(rule_name, {}) or {}
@@ -79,6 +120,11 @@ class Rule:
             related=tuple(related) + (pool.via if pool else ()),
             note=note,
         )
+
+
+def region_key(location: str) -> str:
+    """A location as compared: "East US 2", "eastus2" and "EastUS2" are the same."""
+    return "".join(location.split()).lower()
 
 
 def where(pool: Pool, *values: Value | None) -> Location:

@@ -18,20 +18,71 @@ from batchlint.rule import RuleContext
 log = logging.getLogger(__name__)
 
 
-def load_catalog(plugins: Plugins, opts: LintOptions):
-    """The catalog the options ask for: live, a snapshot file, or the bundled snapshot."""
+def load_catalog(plugins: Plugins, opts: LintOptions, notes: list[str] | None = None):
+    """The catalog the options ask for: live, a snapshot file, or the bundled snapshot.
+
+    When the live list cannot be fetched and ``--fallback snapshot`` is given, the snapshot
+    (``--images``, else the bundled one) is used instead, with a warning and a note.
+    """
     if opts.live:
         name = "live"
     elif opts.images:
         name = "snapshot"
     else:
         name = "bundled"
+    try:
+        catalog = _source(plugins, name).load(opts)
+    except CatalogError as exc:
+        if name != "live" or opts.fallback != "snapshot" or getattr(exc, "exit_code", 2) != 3:
+            raise
+        catalog = _source(plugins, "snapshot" if opts.images else "bundled").load(opts)
+        _warn(f"the live list could not be fetched, using {catalog.info.label()}: {exc}", notes)
+    log.info("catalog: %s (%d entries)", catalog.info.label(), len(catalog.entries))
+    return catalog
+
+
+def _source(plugins: Plugins, name: str):
     source = plugins.catalog_sources.get(name)
     if source is None:
         raise UsageError(f"no catalog source {name!r} is installed")
-    catalog = source.load(opts)
-    log.info("catalog: %s (%d entries)", catalog.info.label(), len(catalog.entries))
-    return catalog
+    return source
+
+
+def _warn(text: str, notes: list[str] | None) -> None:
+    print(f"batchlint: warning: {text}", file=sys.stderr)
+    if notes is not None:
+        notes.append(text)
+
+
+def catalog_notes(catalog, opts: LintOptions, notes: list[str], *, region: str | None = None):
+    """Say how old a catalog is, and warn when a snapshot is past ``snapshot_max_age_days``.
+
+    Age counts to the evaluation date (``--as-of``, else today), so a pinned run says the same
+    thing every day. The bundled snapshot ages like any other; a live list never warns.
+    """
+    info = catalog.info
+    day = opts.as_of or today()
+    age = info.age_days(day)
+    limit = opts.snapshot_max_age_days
+    if age is None:
+        aged = "of unknown age (it records no date)"
+    elif age < 0:
+        aged = f"dated after the evaluation date {day.isoformat()}"
+    else:
+        aged = f"{age} day{'' if age == 1 else 's'} old"
+    if region:
+        text = f"pools in {region} are checked against {info.label()}, {aged}"
+    else:
+        text = f"the catalog is {aged}"
+
+    if age is not None and limit > 0 and age > limit and info.kind != "live":
+        fresh = "pull a fresh list with `batchlint images pull` or lint with --live"
+        if info.kind == "bundled":
+            fresh = "upgrade batchlint, or " + fresh
+        what = text if region else f"{info.label()} is {aged}"
+        _warn(f"{what}, more than {limit} days: {fresh}", notes)
+    else:
+        notes.append(text)
 
 
 def enabled_rules(plugins: Plugins, opts: LintOptions):
@@ -72,8 +123,12 @@ def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
     from batchlint.discover import PathError
 
     plugins = plugins or Plugins()
-    catalog = load_catalog(plugins, opts)
+    notes: list[str] = []
+    catalog = load_catalog(plugins, opts, notes)
+    catalog_notes(catalog, opts, notes)
     linter = build_linter(plugins, opts, catalog)
+    for region, regional in linter.ctx.region_catalogs().items():
+        catalog_notes(regional, opts, notes, region=region)
     jobs = opts.jobs if opts.jobs is not None else (os.cpu_count() or 1)
     try:
         if opts.changed_files:
@@ -85,6 +140,7 @@ def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
             result = linter.run(opts.paths, tuple(opts.exclude), jobs=max(1, jobs))
     except PathError as exc:
         raise UsageError(str(exc)) from None
+    result.notes[:0] = notes
     postprocess(result, opts, linter)
     return result
 

@@ -494,21 +494,19 @@ class LiveSource:
 
         endpoint = normalize_endpoint(options.endpoint)
         cache = ListCache()
-        doc = None
         if not options.refresh:
             doc = cache.get(endpoint, ttl_hours=options.cache_ttl_hours)
-        cached = doc is not None
-        if doc is None:
-            client = client_for(
-                endpoint,
-                auth=self.auth,
-                credential=self.credential,
-                retry=self.retry,
-                **self.settings,
-            )
-            doc = snapshot_document(client.list_supported_images())
-            cache.put(endpoint, doc)
-        return catalog_from_document(doc, endpoint, cached=cached)
+            if doc is not None:
+                try:
+                    return catalog_from_document(doc, endpoint, cached=True)
+                except LiveError as exc:
+                    log.info("cache: ignoring the cached list of %s: %s", endpoint, exc)
+        client = client_for(
+            endpoint, auth=self.auth, credential=self.credential, retry=self.retry, **self.settings
+        )
+        doc = snapshot_document(client.list_supported_images())
+        cache.put(endpoint, doc)
+        return catalog_from_document(doc, endpoint)
 
 
 def catalog_from_document(doc: dict, endpoint: str, *, cached: bool = False) -> Catalog:

@@ -14,7 +14,7 @@ import os
 
 from batchlint.extract import pool_from_arm_properties
 from batchlint.hookspecs import hookimpl
-from batchlint.model import Diagnostic, Location, Pool, ReadResult
+from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
 from batchlint.reader import (
     ParseError,
     ReadContext,
@@ -25,7 +25,7 @@ from batchlint.reader import (
     parse_json_leniently,
 )
 from batchlint.readers.armexpr import Scope, evaluate, relabel
-from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj
+from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, to_value
 
 log = logging.getLogger(__name__)
 
@@ -185,9 +185,10 @@ def walk_template(root: Node, scope: Scope, fmt: str, result: ReadResult, depth:
         items = resources.value
     else:
         return
+    accounts = _account_regions(items, scope)
     for resource in items:
         if is_obj(resource):
-            _resource(resource, scope, fmt, result, depth, parent_account=None)
+            _resource(resource, scope, fmt, result, depth, parent_account=None, accounts=accounts)
 
 
 def _type(resource: Node, scope: Scope) -> str:
@@ -195,15 +196,15 @@ def _type(resource: Node, scope: Scope) -> str:
     return node.value.lower() if isinstance(node, Lit) and isinstance(node.value, str) else ""
 
 
-def _resource(resource, scope, fmt, result, depth, parent_account) -> None:
+def _resource(resource, scope, fmt, result, depth, parent_account, accounts=None) -> None:
     if _is_existing(resource):
         return
     kind = _type(resource, scope)
     if parent_account is not None and kind in ("pools", POOL_TYPE):
-        _pools(resource, scope, fmt, result)
+        _pools(resource, scope, fmt, result, region=_region(parent_account, scope))
         return
     if parent_account is None and kind == POOL_TYPE:
-        _pools(resource, scope, fmt, result)
+        _pools(resource, scope, fmt, result, accounts=accounts)
         return
     if kind == ACCOUNT_TYPE:
         children = get(resource, "resources")
@@ -231,7 +232,26 @@ def _copies(resource: Node, scope: Scope) -> list[int | None]:
     return [None]
 
 
-def _pools(resource, scope, fmt, result: ReadResult) -> None:
+def _region(account: Node, scope: Scope) -> Value | None:
+    """The account's ``location``: the region whose supported-image list its pools get."""
+    return to_value(evaluate(get(account, "location"), scope))
+
+
+def _account_regions(items: list, scope: Scope) -> dict[str, Value | None]:
+    """The regions of the accounts a template declares, by lower-case account name."""
+    out = {}
+    for resource in items:
+        if not is_obj(resource) or _is_existing(resource):
+            continue
+        if _type(resource, scope) != ACCOUNT_TYPE:
+            continue
+        name = evaluate(get(resource, "name"), scope)
+        if isinstance(name, Lit) and isinstance(name.value, str):
+            out[name.value.lower()] = _region(resource, scope)
+    return out
+
+
+def _pools(resource, scope, fmt, result: ReadResult, region=None, accounts=None) -> None:
     condition = get(resource, "condition")
     for index in _copies(resource, scope):
         inner = scope.with_copy_index(index) if index is not None else scope
@@ -249,7 +269,14 @@ def _pools(resource, scope, fmt, result: ReadResult) -> None:
                 log.debug("pool %s skipped: condition is false", name)
                 continue
             cond_text = str(condition.value) if isinstance(condition, Lit) else "unknown"
-        pool = pool_from_arm_properties(name, fmt, resource.loc, properties, condition=cond_text)
+        if region is None and accounts and name and "/" in name:
+            # A top-level pool named "account/pool" is in that account, when it is declared here.
+            here = accounts.get(name.split("/", 1)[0].lower())
+        else:
+            here = region
+        pool = pool_from_arm_properties(
+            name, fmt, resource.loc, properties, condition=cond_text, region=here
+        )
         result.pools.append(pool)
 
 
