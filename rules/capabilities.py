@@ -12,13 +12,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 
-from batchlint_rules.imagefacts import agent_arch, gpu_drivers, listed, pool_os, suggest
-
 from batchlint import vmsizes
 from batchlint.catalog import norm
 from batchlint.hookspecs import hookimpl
 from batchlint.model import Finding, Pool, Severity, Value
 from batchlint.rule import Rule, RuleContext, where
+from batchlint_rules.imagefacts import agent_arch, gpu_drivers, listed, pool_os, suggest
 
 log = logging.getLogger(__name__)
 
@@ -211,14 +210,20 @@ class VmSizeArchitectureMismatch(Rule):
         agent = _text(pool.node_agent_sku_id)
         wrong = []
         evidence = [arch.evidence()]
-        if found is not None and found.arch != arch.arch:
-            wrong.append(
-                f"image {found.entry.image} is {found.arch} "
-                f"(listed with node agent '{found.entry.node_agent}')"
-            )
+        image_wrong = found is not None and found.arch != arch.arch
+        agent_wrong = agent is not None and agent_arch(agent) != arch.arch
+        if image_wrong:
             evidence.append(found.evidence())
-        if agent is not None and agent_arch(agent) != arch.arch:
-            wrong.append(f"node agent '{agent}' is {agent_arch(agent)}")
+        if image_wrong and agent_wrong and norm(agent) == norm(found.entry.node_agent):
+            wrong.append(f"image {found.entry.image} and node agent '{agent}' are {found.arch}")
+        else:
+            if image_wrong:
+                wrong.append(
+                    f"image {found.entry.image} is {found.arch} "
+                    f"(listed with node agent '{found.entry.node_agent}')"
+                )
+            if agent_wrong:
+                wrong.append(f"node agent '{agent}' is {agent_arch(agent)}")
         if not wrong:
             return
 
@@ -289,7 +294,9 @@ class VmSizeRetired(Rule):
             where(pool, pool.vm_size),
             message,
             pool=pool,
-            fix=f"move to {family.successor}" if family.successor else None,
+            fix=f"move to a size of another family: {family.successor}"
+            if family.successor
+            else None,
             severity=severity,
             evidence=(family.row.evidence("lifecycle vm_families"),),
             subject=(vmsizes.normalise(size), name),

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from batchlint_rules.imagefacts import listed
 
 from batchlint.hookspecs import hookimpl
 from batchlint.model import Finding, Location, Pool, Severity
 from batchlint.rule import Rule, RuleContext, shown, where
+from batchlint_rules.imagefacts import listed
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +29,7 @@ DOCS_CERTIFICATES = "https://learn.microsoft.com/azure/batch/batch-certificate-m
 DOCS_IMAGES = "https://learn.microsoft.com/azure/batch/batch-linux-nodes"
 
 LATEST = "latest"
+_WORKING_NOTE = re.compile(r"\s*\([^()]*research/[^()]*\)")
 
 
 @dataclass(frozen=True)
@@ -61,8 +62,16 @@ def feature(pool: Pool, ctx: RuleContext, name: str) -> Feature | None:
         lifecycle.feature_date(name),
         row.get("successor"),
         row.get("source", ""),
-        row.get("effect"),
+        _plain(row.get("effect")),
     )
+
+
+def _plain(text: str | None) -> str | None:
+    """The data's words for users: without the asides that cite the compilers' working notes,
+    which do not ship with batchlint."""
+    if not text:
+        return None
+    return " ".join(_WORKING_NOTE.sub("", text).split())
 
 
 def _retired(row: Feature, today: dt.date, what: str) -> str:

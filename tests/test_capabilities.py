@@ -175,7 +175,7 @@ def test_arm_size_with_x64_image_and_agent_is_an_error(tmp_path, fmt):
     assert finding["severity"] == "error"
     assert finding["line"] == line_of(text, "Standard_D4ps_v6", after="x64")
     assert "has an arm64 CPU" in finding["message"]
-    assert f"node agent '{AGENT}' is x64" in finding["message"]
+    assert f"image {UBUNTU} and node agent '{AGENT}' are x64" in finding["message"]
     assert "naming rule" in finding["evidence"][0]
     assert "github.com/Azure/Batch/issues/185" in finding["evidence"][0]
     assert UBUNTU_ARM in finding["fix"]
@@ -190,7 +190,7 @@ def test_x64_size_with_arm64_agent_is_an_error(tmp_path, fmt):
     found = findings(doc, "vm-size-architecture-mismatch")
     assert len(found) == 1 and of_pool(found, "arm-on-x64") == found
     assert found[0]["line"] == line_of(text, "Standard_D4s_v5", after="arm-on-x64")
-    assert f"node agent '{AGENT_ARM}' is arm64" in found[0]["message"]
+    assert f"image {UBUNTU_ARM} and node agent '{AGENT_ARM}' are arm64" in found[0]["message"]
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
