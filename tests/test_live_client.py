@@ -7,9 +7,10 @@ import uuid
 from urllib.parse import unquote
 
 import pytest
-from batch_service import IMAGES, TOKEN
 
 from batchlint.catalog.live import SCOPE, LiveError, RetryPolicy, SupportedImagesClient
+
+from batch_service import IMAGES, TOKEN
 
 FAST = RetryPolicy(
     attempts=4,

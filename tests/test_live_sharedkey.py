@@ -5,10 +5,11 @@ from __future__ import annotations
 import base64
 
 import pytest
-from batch_service import ACCOUNT, IMAGES, KEY
 
 from batchlint.catalog.live import LiveError, RetryPolicy, SupportedImagesClient, client_for
 from batchlint.catalog.sharedkey import SharedKey, SharedKeyError, string_to_sign
+
+from batch_service import ACCOUNT, IMAGES, KEY
 
 FAST = RetryPolicy(attempts=2, backoff=0.01, budget=5.0)
 WRONG_KEY = base64.b64encode(b"an-old-key-that-was-regenerated").decode()
