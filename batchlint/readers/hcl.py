@@ -1,0 +1,664 @@
+"""HCL native syntax parsed into positioned nodes, with tree-sitter-hcl.
+
+The tree-sitter tree is turned at once into the small node classes below (bodies, blocks,
+attributes and expressions), each with the ``Location`` of its first character, so that the
+evaluator never sees a parser's tree. Syntax errors do not stop the parse: tree-sitter recovers,
+the blocks that hold an error are marked ``broken`` and the first error is returned with the
+place a Terraform user expects (the opening line of an unclosed block, the start of a string
+that runs past its line).
+
+tree-sitter is imported inside ``_parser()`` so that importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from batchlint.model import Location
+from batchlint.reader import ParseError
+
+# -- expressions ---------------------------------------------------------------------------
+
+
+class Expr:
+    """Base of expression nodes; ``loc`` is where the expression starts."""
+
+    __slots__ = ("loc",)
+
+
+class Literal(Expr):
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any, loc: Location) -> None:
+        self.value, self.loc = value, loc
+
+
+class Template(Expr):
+    """A quoted string or heredoc with interpolations; parts are str, Expr or directives."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts: list, loc: Location) -> None:
+        self.parts, self.loc = parts, loc
+
+
+class TemplateIf:
+    __slots__ = ("cond", "then", "otherwise")
+
+    def __init__(self, cond: Expr, then: list, otherwise: list) -> None:
+        self.cond, self.then, self.otherwise = cond, then, otherwise
+
+
+class TemplateFor:
+    __slots__ = ("key", "value", "collection", "parts")
+
+    def __init__(self, key: str | None, value: str, collection: Expr, parts: list) -> None:
+        self.key, self.value, self.collection, self.parts = key, value, collection, parts
+
+
+class Ref(Expr):
+    """A bare name: ``var``, ``local``, ``each``, a resource type, a for-expression variable."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str, loc: Location) -> None:
+        self.name, self.loc = name, loc
+
+
+class GetAttr(Expr):
+    __slots__ = ("obj", "name")
+
+    def __init__(self, obj: Expr, name: str, loc: Location) -> None:
+        self.obj, self.name, self.loc = obj, name, loc
+
+
+class Index(Expr):
+    __slots__ = ("obj", "key")
+
+    def __init__(self, obj: Expr, key: Expr, loc: Location) -> None:
+        self.obj, self.key, self.loc = obj, key, loc
+
+
+class Splat(Expr):
+    """``obj[*].a.b`` / ``obj.*.a``: ``steps`` apply to each element (("attr", name) or
+    ("index", Expr))."""
+
+    __slots__ = ("obj", "steps")
+
+    def __init__(self, obj: Expr, steps: list, loc: Location) -> None:
+        self.obj, self.steps, self.loc = obj, steps, loc
+
+
+class Call(Expr):
+    __slots__ = ("name", "args", "expand")
+
+    def __init__(self, name: str, args: list[Expr], expand: bool, loc: Location) -> None:
+        self.name, self.args, self.expand, self.loc = name, args, expand, loc
+
+
+class TupleExpr(Expr):
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[Expr], loc: Location) -> None:
+        self.items, self.loc = items, loc
+
+
+class ObjectExpr(Expr):
+    """``{ k = v }``; a bare identifier key is a ``Literal`` string, ``(k)`` an expression."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: list[tuple[Expr, Expr]], loc: Location) -> None:
+        self.items, self.loc = items, loc
+
+
+class ForExpr(Expr):
+    __slots__ = ("key_var", "value_var", "collection", "key", "value", "cond", "group")
+
+    def __init__(self, key_var, value_var, collection, key, value, cond, group, loc) -> None:
+        self.key_var, self.value_var, self.collection = key_var, value_var, collection
+        self.key, self.value, self.cond, self.group, self.loc = key, value, cond, group, loc
+
+
+class Conditional(Expr):
+    __slots__ = ("cond", "then", "otherwise")
+
+    def __init__(self, cond: Expr, then: Expr, otherwise: Expr, loc: Location) -> None:
+        self.cond, self.then, self.otherwise, self.loc = cond, then, otherwise, loc
+
+
+class Binary(Expr):
+    __slots__ = ("op", "left", "right")
+
+    def __init__(self, op: str, left: Expr, right: Expr, loc: Location) -> None:
+        self.op, self.left, self.right, self.loc = op, left, right, loc
+
+
+class Unary(Expr):
+    __slots__ = ("op", "operand")
+
+    def __init__(self, op: str, operand: Expr, loc: Location) -> None:
+        self.op, self.operand, self.loc = op, operand, loc
+
+
+class JsonValue(Expr):
+    """A value written in Terraform's JSON syntax: a positioned ``Lit`` tree whose strings are
+    templates (``"${var.x}"``) when ``templates`` is true."""
+
+    __slots__ = ("node", "templates")
+
+    def __init__(self, node, templates: bool = True) -> None:
+        self.node, self.templates, self.loc = node, templates, node.loc
+
+
+# -- bodies --------------------------------------------------------------------------------
+
+
+@dataclass
+class Attribute:
+    name: str
+    expr: Expr
+    loc: Location
+
+
+@dataclass
+class Block:
+    type: str
+    labels: list[str]
+    body: Body
+    loc: Location
+    #: The block holds a syntax error; its contents are not used.
+    broken: bool = False
+
+
+@dataclass
+class Body:
+    attributes: dict[str, Attribute] = field(default_factory=dict)
+    blocks: list[Block] = field(default_factory=list)
+
+    def blocks_of(self, kind: str) -> list[Block]:
+        return [b for b in self.blocks if b.type == kind and not b.broken]
+
+
+@dataclass
+class HclFile:
+    path: str
+    body: Body
+    #: The first syntax error, or None; the rest of the file is still usable.
+    error: ParseError | None = None
+
+
+# -- parsing -------------------------------------------------------------------------------
+
+_PARSER = None
+
+
+def _parser():
+    global _PARSER
+    if _PARSER is None:
+        import tree_sitter_hcl
+        from tree_sitter import Language, Parser
+
+        _PARSER = Parser(Language(tree_sitter_hcl.language()))
+    return _PARSER
+
+
+_BINARY_OPS = {"==", "!=", "<", ">", "<=", ">=", "+", "-", "*", "/", "%", "&&", "||"}
+_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DOTALL)
+_SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
+
+
+def parse(text: str, path: str) -> HclFile:
+    """Parse a ``.tf`` or ``.tfvars`` file; syntax errors are returned, not raised."""
+    data = text.encode("utf-8")
+    tree = _parser().parse(data)
+    conv = _Converter(data, lambda row, col: None, path)
+    body = conv.body(tree.root_node)
+    error = _first_error(tree.root_node, conv) if tree.root_node.has_error else None
+    return HclFile(path, body, error)
+
+
+def parse_expression(text: str, loc: Location) -> Expr:
+    """An expression from text written elsewhere (a ``--var`` value, a type in ``.tf.json``).
+
+    Every node gets ``loc``. Raises ``ParseError`` when the text is not one expression.
+    """
+    data = f"x = {text}\n".encode()
+    tree = _parser().parse(data)
+    root = tree.root_node
+    if root.has_error:
+        raise ParseError(f"not a valid expression: {text!r}", loc.line, loc.column)
+    conv = _Converter(data, lambda row, col: loc, loc.file)
+    body = conv.body(root)
+    attr = body.attributes.get("x")
+    if attr is None:
+        raise ParseError(f"not a valid expression: {text!r}", loc.line, loc.column)
+    return attr.expr
+
+
+_MARK = "BATCHLINT_TEMPLATE_END"
+
+
+def parse_template(text: str, loc: Location) -> Expr:
+    """A JSON-syntax string as Terraform reads it: a template, every node placed at ``loc``."""
+    if "${" not in text and "%{" not in text:
+        return Literal(text, loc)
+    data = f"x = <<{_MARK}\n{text}\n{_MARK}\n".encode()
+    tree = _parser().parse(data)
+    if tree.root_node.has_error:
+        raise ParseError(f"invalid template in string {text[:40]!r}", loc.line, loc.column)
+    conv = _Converter(data, lambda row, col: loc, loc.file, wrapped=True)
+    attr = conv.body(tree.root_node).attributes.get("x")
+    if attr is None:
+        raise ParseError(f"invalid template in string {text[:40]!r}", loc.line, loc.column)
+    return attr.expr
+
+
+def _named(node) -> list:
+    return [c for c in node.children if c.type != "comment"]
+
+
+class _Converter:
+    def __init__(self, data: bytes, fixed: Callable, path: str, wrapped: bool = False) -> None:
+        self.data = data
+        self.wrapped = wrapped
+        self.fixed = fixed
+        self.path = path
+
+    # positions
+
+    def loc(self, node) -> Location:
+        row, col = node.start_point
+        fixed = self.fixed(row, col)
+        if fixed is not None:
+            return fixed
+        return Location(self.path, row + 1, self._column(node.start_byte, row, col))
+
+    def _column(self, offset: int, row: int, col: int) -> int:
+        start = offset - col
+        prefix = self.data[start:offset]
+        if prefix.isascii():
+            return col + 1
+        # tree-sitter counts bytes; a column counts characters.
+        return len(prefix.decode("utf-8", "replace")) + 1
+
+    def text(self, node) -> str:
+        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
+
+    # bodies
+
+    def body(self, node) -> Body:
+        out = Body()
+        for child in _named(node):
+            if child.type == "body":
+                return self.body(child)
+            if child.type == "attribute":
+                attr = self.attribute(child)
+                if attr is not None:
+                    out.attributes[attr.name] = attr
+            elif child.type == "block":
+                out.blocks.append(self.block(child))
+        return out
+
+    def attribute(self, node) -> Attribute | None:
+        kids = _named(node)
+        exprs = [c for c in kids if c.type == "expression"]
+        if not kids or kids[0].type != "identifier" or not exprs or node.has_error:
+            return None
+        return Attribute(self.text(kids[0]), self.expr(exprs[0]), self.loc(kids[0]))
+
+    def block(self, node) -> Block:
+        kids = _named(node)
+        kind = self.text(kids[0]) if kids and kids[0].type == "identifier" else ""
+        labels = []
+        body = Body()
+        for child in kids[1:]:
+            if child.type == "string_lit":
+                labels.append(self._string_lit(child))
+            elif child.type == "identifier":
+                labels.append(self.text(child))
+            elif child.type == "body":
+                body = self.body(child)
+        broken = node.has_error or any(c.is_missing for c in kids)
+        return Block(kind, labels, body, self.loc(node), broken)
+
+    # expressions
+
+    def expr(self, node) -> Expr:
+        if node.type == "expression":
+            return self.term(_named(node))
+        return self.term([node])
+
+    def term(self, kids: list) -> Expr:
+        """A primary expression followed by attribute, index and splat steps."""
+        if not kids:
+            raise ValueError("empty expression")
+        if kids[0].type == "(":
+            close = next(i for i, k in enumerate(kids) if k.type == ")")
+            base = self.expr(kids[1])
+            rest = kids[close + 1 :]
+        else:
+            base = self.primary(kids[0])
+            rest = kids[1:]
+        for step in rest:
+            base = self.postfix(base, step)
+        return base
+
+    def primary(self, node) -> Expr:
+        kind = node.type
+        loc = self.loc(node)
+        if kind == "expression":
+            return self.expr(node)
+        if kind == "literal_value":
+            return self.literal(_named(node)[0])
+        if kind == "variable_expr":
+            return Ref(self.text(_named(node)[0]), loc)
+        if kind == "collection_value":
+            return self.collection(_named(node)[0])
+        if kind == "template_expr":
+            return self.template(_named(node)[0])
+        if kind == "function_call":
+            return self.call(node)
+        if kind == "for_expr":
+            return self.for_expr(_named(node)[0])
+        if kind == "conditional":
+            parts = [c for c in _named(node) if c.type == "expression"]
+            return Conditional(*(self.expr(p) for p in parts[:3]), loc)
+        if kind == "operation":
+            return self.operation(_named(node)[0])
+        if kind in ("binary_operation", "unary_operation"):
+            return self.operation(node)
+        raise ValueError(f"unexpected {kind} in expression")
+
+    def postfix(self, base: Expr, node) -> Expr:
+        kind = node.type
+        loc = base.loc
+        if kind == "get_attr":
+            return GetAttr(base, self.text(_named(node)[-1]), loc)
+        if kind == "index":
+            inner = _named(node)[0]
+            if inner.type == "legacy_index":
+                return Index(base, Literal(int(self.text(inner)[1:]), loc), loc)
+            key = next(c for c in _named(inner) if c.type == "expression")
+            return Index(base, self.expr(key), loc)
+        if kind == "splat":
+            inner = _named(node)[0]
+            steps = []
+            for step in _named(inner)[1:]:
+                if step.type == "get_attr":
+                    steps.append(("attr", self.text(_named(step)[-1])))
+                elif step.type == "index":
+                    index = _named(step)[0]
+                    if index.type == "legacy_index":
+                        steps.append(("index", Literal(int(self.text(index)[1:]), loc)))
+                    else:
+                        key = next(c for c in _named(index) if c.type == "expression")
+                        steps.append(("index", self.expr(key)))
+            return Splat(base, steps, loc)
+        raise ValueError(f"unexpected {kind} after an expression")
+
+    def operation(self, node) -> Expr:
+        kids = _named(node)
+        loc = self.loc(node)
+        if node.type == "unary_operation":
+            return Unary(kids[0].type, self.term(kids[1:]), loc)
+        split = next(
+            i for i, k in enumerate(kids) if not k.is_named and k.type in _BINARY_OPS and i > 0
+        )
+        return Binary(kids[split].type, self.term(kids[:split]), self.term(kids[split + 1 :]), loc)
+
+    def literal(self, node) -> Expr:
+        loc = self.loc(node)
+        if node.type == "numeric_lit":
+            return Literal(_number(self.text(node)), loc)
+        if node.type == "bool_lit":
+            return Literal(self.text(node) == "true", loc)
+        if node.type == "null_lit":
+            return Literal(None, loc)
+        return Literal(self._string_lit(node), loc)
+
+    def _string_lit(self, node) -> str:
+        kids = _named(node)
+        if len(kids) >= 2:
+            return unescape(self.data[kids[0].end_byte : kids[-1].start_byte].decode())
+        return ""
+
+    def collection(self, node) -> Expr:
+        loc = self.loc(node)
+        if node.type == "tuple":
+            return TupleExpr([self.expr(c) for c in _named(node) if c.type == "expression"], loc)
+        items = []
+        for elem in _named(node):
+            if elem.type != "object_elem":
+                continue
+            key_node = elem.child_by_field_name("key")
+            val_node = elem.child_by_field_name("val")
+            items.append((self.object_key(key_node), self.expr(val_node)))
+        return ObjectExpr(items, loc)
+
+    def object_key(self, node) -> Expr:
+        kids = _named(node)
+        if len(kids) == 1 and kids[0].type == "variable_expr":
+            # A bare name is the key itself, not a reference (``{ sku = ... }``).
+            return Literal(self.text(kids[0]), self.loc(kids[0]))
+        return self.expr(node)
+
+    def call(self, node) -> Expr:
+        kids = _named(node)
+        name = self.text(kids[0])
+        args: list[Expr] = []
+        expand = False
+        for child in kids:
+            if child.type == "function_arguments":
+                for arg in _named(child):
+                    if arg.type == "expression":
+                        args.append(self.expr(arg))
+                    elif arg.type == "ellipsis":
+                        expand = True
+        return Call(name, args, expand, self.loc(node))
+
+    def for_expr(self, node) -> Expr:
+        kids = _named(node)
+        intro = next(k for k in kids if k.type == "for_intro")
+        names = [self.text(k) for k in _named(intro) if k.type == "identifier"]
+        collection = self.expr(next(k for k in _named(intro) if k.type == "expression"))
+        key_var, value_var = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+        exprs = [k for k in kids if k.type == "expression"]
+        cond_node = next((k for k in kids if k.type == "for_cond"), None)
+        cond = None
+        if cond_node is not None:
+            cond = self.expr(next(k for k in _named(cond_node) if k.type == "expression"))
+        loc = self.loc(node)
+        if node.type == "for_object_expr":
+            group = any(k.type == "ellipsis" for k in kids)
+            return ForExpr(
+                key_var,
+                value_var,
+                collection,
+                self.expr(exprs[0]),
+                self.expr(exprs[1]),
+                cond,
+                group,
+                loc,
+            )
+        return ForExpr(key_var, value_var, collection, None, self.expr(exprs[0]), cond, False, loc)
+
+    # templates
+
+    def template(self, node) -> Expr:
+        loc = self.loc(node)
+        kids = _named(node)
+        if node.type == "heredoc_template":
+            strip = self.text(kids[0]) == "<<-"
+            marks = [k for k in kids if k.type == "heredoc_identifier"]
+            start = self.data.find(b"\n", marks[0].end_byte) + 1
+            end = start
+            if len(marks) > 1:
+                end = max(start, self.data.rfind(b"\n", 0, marks[-1].start_byte) + 1)
+            inner = [k for k in kids if k.start_byte >= start and k.end_byte <= end]
+            parts = self._parts(inner, start, end, raw=True)
+            if self.wrapped and parts and isinstance(parts[-1], str):
+                # A JSON string wrapped as a heredoc: drop the newline the wrapping added.
+                parts[-1] = parts[-1].removesuffix("\n")
+            if strip:
+                parts = _dedent(parts)
+            return Template([p for p in parts if p != ""], loc)
+        inner = kids[1:-1] if len(kids) >= 2 else []
+        start = kids[0].end_byte if kids else node.start_byte
+        end = kids[-1].start_byte if len(kids) >= 2 else node.end_byte
+        return Template([p for p in self._parts(inner, start, end, raw=False) if p != ""], loc)
+
+    def _parts(self, nodes: list, start: int, end: int, raw: bool) -> list:
+        parts: list = []
+        pos = start
+        for child in nodes:
+            if child.type == "template_literal":
+                continue  # literal text is taken from the source between the other parts
+            if child.start_byte > pos:
+                parts.append(self._literal_text(pos, child.start_byte, raw))
+            if child.type == "template_interpolation":
+                exprs = [c for c in _named(child) if c.type == "expression"]
+                if exprs:
+                    parts.append(self.expr(exprs[0]))
+            elif child.type == "template_directive":
+                parts.append(self.directive(_named(child)[0], raw))
+            pos = max(pos, child.end_byte)
+        if end > pos:
+            parts.append(self._literal_text(pos, end, raw))
+        return parts
+
+    def _literal_text(self, start: int, end: int, raw: bool) -> str:
+        text = self.data[start:end].decode("utf-8", "replace")
+        if raw:
+            return text.replace("$${", "${").replace("%%{", "%{")
+        return unescape(text)
+
+    def directive(self, node, raw: bool):
+        kids = _named(node)
+
+        def section(first: int, last: int) -> list:
+            return self._parts(
+                kids[first + 1 : last], kids[first].end_byte, kids[last].start_byte, raw
+            )
+
+        if node.type == "template_if":
+            cond = self.expr(next(c for c in _named(kids[0]) if c.type == "expression"))
+            else_at = next((i for i, k in enumerate(kids) if k.type == "template_else_intro"), None)
+            end_at = next(i for i, k in enumerate(kids) if k.type == "template_if_end")
+            if else_at is None:
+                return TemplateIf(cond, section(0, end_at), [])
+            return TemplateIf(cond, section(0, else_at), section(else_at, end_at))
+        intro = kids[0]
+        names = [self.text(k) for k in _named(intro) if k.type == "identifier"]
+        coll = self.expr(next(c for c in _named(intro) if c.type == "expression"))
+        key, value = (names[0], names[1]) if len(names) > 1 else (None, names[0])
+        end_at = next(i for i, k in enumerate(kids) if k.type == "template_for_end")
+        return TemplateFor(key, value, coll, section(0, end_at))
+
+
+def unescape(text: str) -> str:
+    """The value of a quoted HCL string's text: backslash escapes, ``$${`` and ``%%{``."""
+    if "\\" not in text and "$${" not in text and "%%{" not in text:
+        return text
+
+    def sub(match: re.Match) -> str:
+        token = match.group(0)
+        if token == "$${":
+            return "${"
+        if token == "%%{":
+            return "%{"
+        esc = match.group(1)
+        if esc in _SIMPLE_ESCAPES:
+            return _SIMPLE_ESCAPES[esc]
+        if esc[0] in "uU" and len(esc) > 1:
+            return chr(int(esc[1:], 16))
+        return token
+
+    return _ESCAPE.sub(sub, text)
+
+
+def _number(text: str) -> int | float:
+    try:
+        return int(text)
+    except ValueError:
+        value = float(text)
+        return int(value) if value.is_integer() and "e" not in text.lower() else value
+
+
+def _dedent(parts: list) -> list:
+    """``<<-`` heredocs: remove the smallest indentation of the lines."""
+    text_lines = []
+    at_start = True
+    for part in parts:
+        if isinstance(part, str):
+            for i, line in enumerate(part.split("\n")):
+                if (i > 0 or at_start) and line.strip():
+                    text_lines.append(len(line) - len(line.lstrip(" \t")))
+            at_start = part.endswith("\n")
+        else:
+            at_start = False
+    width = min(text_lines, default=0)
+    if not width:
+        return parts
+    out = []
+    at_start = True
+    for part in parts:
+        if isinstance(part, str):
+            lines = part.split("\n")
+            for i, line in enumerate(lines):
+                if i > 0 or at_start:
+                    lines[i] = line[width:] if line[:width].strip() == "" else line.lstrip()
+            out.append("\n".join(lines))
+            at_start = part.endswith("\n")
+        else:
+            out.append(part)
+            at_start = False
+    return out
+
+
+# -- syntax errors -------------------------------------------------------------------------
+
+
+def _first_error(root, conv: _Converter) -> ParseError | None:
+    """The error a Terraform user expects to see first, placed where terraform places it."""
+    found: list[tuple[int, int, str]] = []
+    stack = [(root, None)]
+    while stack:
+        node, block = stack.pop()
+        if node.type == "block":
+            block = node
+        if (
+            node.type in ("string_lit", "quoted_template")
+            and b"\n" in conv.data[node.start_byte : node.end_byte]
+        ):
+            row, col = node.start_point
+            found.append((row, col, "unterminated string: a quoted string cannot span lines"))
+        if node.is_missing:
+            if node.type in ("}", "block_end") and block is not None:
+                row, col = block.start_point
+                found.append(
+                    (
+                        row,
+                        col,
+                        "unclosed configuration block: no closing brace for "
+                        "this block before the end of the file",
+                    )
+                )
+            else:
+                row, col = node.start_point
+                found.append((row, col, f"syntax error: missing {node.type!r}"))
+        elif node.is_error:
+            row, col = node.start_point
+            snippet = conv.text(node).split("\n", 1)[0][:30]
+            found.append((row, col, f"syntax error: unexpected {snippet!r}"))
+        if node.has_error:
+            stack.extend((c, block) for c in node.children)
+    if not found:
+        return None
+    # A string that runs past its line is the cause of whatever errors follow it.
+    strings = [f for f in found if f[2].startswith("unterminated string")]
+    row, col, message = min(strings or found)
+    return ParseError(message, row + 1, col + 1)
