@@ -25,7 +25,7 @@ TABLE = ("tool", "batchlint")
 #: A guard for alias-heavy YAML: a configuration has a few dozen values, not thousands.
 MAX_VALUES = 20_000
 
-_TOML_TABLE = re.compile(r'^\s*\[\s*tool\s*\.\s*("batchlint"|batchlint)\s*[\].]', re.MULTILINE)
+_TOML_TABLE = re.compile(r'^\s*\[\[?\s*tool\s*\.\s*("batchlint"|batchlint)\s*[\].]', re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -332,7 +332,7 @@ def _describe(error) -> str:
     if kind == "enum":
         choices = ", ".join(str(c) for c in error.validator_value)
         return f"{where}: {error.instance!r} is not one of {choices}"
-    if kind == "type" and error.schema.get("description"):
+    if kind == "type" and isinstance(error.validator_value, list) and "description" in error.schema:
         return f"{where}: expected {error.schema['description']}, found {_kind(error.instance)}"
     if kind == "type":
         wanted = error.validator_value
