@@ -177,6 +177,8 @@ class _Emitter:
         self.ctx = ctx
         self.result = ReadResult()
         self.found: list[_Found] = []
+        #: The module instances being walked, outermost first.
+        self.stack: list[ModuleInstance] = []
 
     # -- diagnostics ----------------------------------------------------------------------
 
@@ -197,6 +199,13 @@ class _Emitter:
     # -- walking --------------------------------------------------------------------------
 
     def walk(self, instance: ModuleInstance, file: str | None, via, chain, prefix: str) -> None:
+        self.stack.append(instance)
+        try:
+            self._walk(instance, file, via, chain, prefix)
+        finally:
+            self.stack.pop()
+
+    def _walk(self, instance: ModuleInstance, file: str | None, via, chain, prefix: str) -> None:
         config = instance.config
         items: list = [r for r in config.resources.values() if r.mode == "resource"]
         items += list(config.modules.values())
@@ -219,6 +228,8 @@ class _Emitter:
             name = _name(get(body, "name", ignore_case=False))
             address = f"{prefix}{res.address}{_suffix(key)}"
             region = _account_region(res.body.attributes.get("account_name"), scope)
+            if region is None:
+                region = self._region_by_name(get(body, "account_name", ignore_case=False))
             pool = pool_from_azurerm(name or address, FORMAT, res.loc, body, region=region, via=via)
             self.found.append(_Found(pool, address, name is not None))
 
@@ -248,6 +259,16 @@ class _Emitter:
                 via=via,
             )
             self.found.append(_Found(pool, address, name is not None))
+
+    def _region_by_name(self, account: Node | None) -> Value | None:
+        """The location of the account named ``account`` in this module or a calling one."""
+        if not isinstance(account, Lit) or not isinstance(account.value, str):
+            return None
+        for instance in reversed(self.stack):
+            place = instance.account_locations().get(account.value)
+            if isinstance(place, Lit) and isinstance(place.value, str):
+                return to_value(place)
+        return None
 
     def _module(self, call: ModuleCall, instance: ModuleInstance, via, chain, prefix) -> None:
         source = _local_source(call)

@@ -57,10 +57,29 @@ class ModuleInstance:
         self._variables: dict[str, Node] = {}
         self._locals: dict[str, Node] = {}
         self._busy: set = set()
+        self._accounts: dict[str, Node] | None = None
 
     @property
     def scope(self) -> Scope:
         return Scope(self)
+
+    def account_locations(self) -> dict[str, Node]:
+        """The ``location`` of each ``azurerm_batch_account`` instance here, by account name."""
+        if self._accounts is None:
+            self._accounts = {}
+            for resource in self.config.resources.values():
+                if resource.mode != "resource" or resource.type != "azurerm_batch_account":
+                    continue
+                name_attr = resource.body.attributes.get("name")
+                place_attr = resource.body.attributes.get("location")
+                if name_attr is None or place_attr is None:
+                    continue
+                for _key, scope in instances(resource.body, self.scope):
+                    name = evaluate(name_attr.expr, scope)
+                    place = evaluate(place_attr.expr, scope)
+                    if isinstance(name, Lit) and isinstance(name.value, str):
+                        self._accounts.setdefault(name.value, place)
+        return self._accounts
 
     # -- names ----------------------------------------------------------------------------
 
@@ -145,18 +164,17 @@ class ModuleInstance:
         if not steps or steps[0][0] != "attr":
             return Unknown(f"the whole of {address} is known only after apply", root.loc)
         attr_name = steps[0][1]
-        value = self._configured(resource, attr_name, scope, address)
+        value = self._configured(resource, attr_name, scope, address, root.loc)
         for step in steps[1:]:
             from batchlint.readers.hclexpr import apply_step
 
             value = apply_step(value, step)
         return value
 
-    def _configured(self, resource: Resource, attr: str, scope: Scope, address: str) -> Node:
+    def _configured(self, resource: Resource, attr: str, scope: Scope, address: str, loc) -> Node:
         key = ("resource", address, attr)
         unknown = Unknown(
-            f"attribute of another resource: {address}.{attr} is known only after apply",
-            resource.loc,
+            f"attribute of another resource: {address}.{attr} is known only after apply", loc
         )
         if key in self._busy:
             return unknown
