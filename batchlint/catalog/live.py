@@ -6,20 +6,19 @@ key. Busy answers (429, 500, 503, 504) and dropped connections are retried a bou
 of times within a time budget; every other failure ends the fetch with a ``LiveError`` that
 says what went wrong and what to check. Tokens and keys never reach a message or a log.
 
-``requests`` and ``azure.identity`` are imported inside the functions that use them: this
-module is imported at start-up by the catalog plugin, and start-up must stay fast.
+``requests``, ``azure.identity`` and the mail and uuid modules are imported inside the
+functions that use them: this module is imported at start-up by the catalog plugin, and
+start-up must stay fast.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import json
 import logging
 import random
 import re
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from urllib.parse import quote, urlencode, urljoin, urlsplit
@@ -182,6 +181,8 @@ class SupportedImagesClient:
     # -- one page, with retries -----------------------------------------------------------
 
     def _get_page(self, session, url: str, deadline: float) -> tuple[dict, str]:
+        import uuid
+
         import requests
 
         attempt = 0
@@ -234,6 +235,8 @@ class SupportedImagesClient:
             self._sleep(wait)
 
     def _headers(self, url: str, client_id: str) -> dict[str, str]:
+        import email.utils
+
         headers = {
             "Accept": "application/json",
             "User-Agent": f"batchlint/{__version__}",
@@ -268,6 +271,8 @@ class SupportedImagesClient:
         return token
 
     def _retry_after(self, response) -> float | None:
+        import email.utils
+
         text = (response.headers.get("Retry-After") or "").strip()
         if not text:
             return None
