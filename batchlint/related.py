@@ -9,12 +9,13 @@ into a retired one. So the list is expanded with the files that *use* a changed 
 - a ``.bicep`` file: the ``.bicepparam`` files whose ``using`` names it, and the Bicep files
   that call it as a module; a JSON, YAML or text file that a Bicep file loads with
   ``load*Content``: that Bicep file;
+- a ``.bicepparam``: the template its ``using`` names, as when both are named together;
 - a ``.tf``, ``.tf.json``, ``.tfvars`` or ``.tfvars.json`` file: the ``.tf`` and ``.tf.json``
   files of its folder (Terraform reads a folder as one module), and the Terraform files that
   call that folder as a local module;
 
-and so on, until nothing new is added. The other direction needs no expansion: the readers
-follow a template's parameter files and modules themselves.
+and so on, until nothing new is added. Apart from ``using``, the other direction needs no
+expansion: the readers follow a template's parameter files and modules themselves.
 
 Users are found by looking for ``module``/``using``/``import``/``load*Content`` and local
 module ``source`` references in the Bicep and Terraform files of the repository (the folder
@@ -47,7 +48,7 @@ TFVARS_SUFFIXES = (".tfvars", ".tfvars.json")
 MAX_SCAN_BYTES = 4 * 1024 * 1024
 
 _BICEP_REFS = re.compile(
-    r"""^\s*(?:module\s+\w+\s+|using\s+|import\s+.*?\s+from\s+)'([^']+)'"""
+    r"""^\s*(?:module\s+\w+\s+|(using)\s+|import\s+.*?\s+from\s+)'([^']+)'"""
     r"""|\bload\w*\(\s*'([^']+)'""",
     re.MULTILINE,
 )
@@ -74,6 +75,8 @@ class References:
 
     def __init__(self, root: str, exclude: tuple[str, ...] = ()) -> None:
         self.file_users: dict[str, set[str]] = {}
+        #: ``.bicepparam`` file -> the template its ``using`` names.
+        self.templates: dict[str, str] = {}
         self.folder_users: dict[str, set[str]] = {}
         for path in _files(root, BICEP_SUFFIXES + TERRAFORM_SUFFIXES, exclude):
             self._scan(path)
@@ -98,13 +101,15 @@ class References:
         low = path.lower()
         if low.endswith(BICEP_SUFFIXES):
             for match in _BICEP_REFS.finditer(text):
-                ref = match.group(1) or match.group(2)
+                ref = match.group(2) or match.group(3)
                 # Registry and template-spec modules (br:, ts:) and interpolated paths are not
                 # files of this repository.
                 if ":" in ref or "${" in ref:
                     continue
                 target = os.path.normpath(os.path.join(folder, ref))
                 self.file_users.setdefault(target, set()).add(path)
+                if match.group(1):
+                    self.templates[path] = target
         else:
             pattern = _TF_JSON_SOURCE if low.endswith(".tf.json") else _TF_SOURCE
             for match in pattern.finditer(text):
@@ -139,6 +144,10 @@ def expand(
             if other not in seen:
                 related.add(other)
                 queue.append(other)
+        # The template of a changed .bicepparam is linted with it, but its other users (the
+        # other .bicepparam files of the template) did not change, so they are not added.
+        if path in refs.templates:
+            related.add(refs.templates[path])
 
     out: list[str] = []
     listed: set[str] = set()
