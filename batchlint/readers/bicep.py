@@ -58,11 +58,11 @@ def is_registry(source: str) -> bool:
 
 def load(ctx: ReadContext, path: str, display: str, text: str | None = None):
     """The parsed Bicep file at ``path``, once per run; raises ``OSError`` or ``ParseError``."""
-    from batchlint.readers import bicepsyntax
+    from batchlint.readers import bicepparse
 
     def build(_):
         body = ctx.read_text(path) if text is None else text
-        return bicepsyntax.parse(body, display, bicepparam=path.lower().endswith(".bicepparam"))
+        return bicepparse.parse(body, display, bicepparam=path.lower().endswith(".bicepparam"))
 
     return ctx.cached(f"bicep:{display}", path, build)
 

@@ -432,6 +432,10 @@ def _if(expr: syn.If, scope: Scope) -> Node:
     return Unknown("a conditional value is only meaningful on a declaration", expr.loc)
 
 
+def _group(expr: syn.Group, scope: Scope) -> Node:
+    return evaluate(expr.inner, scope)
+
+
 def _opaque(expr: syn.Opaque, scope: Scope) -> Node:
     return Unknown(f"{expr.what} is not evaluated by batchlint", expr.loc)
 
@@ -487,6 +491,7 @@ _HANDLERS: dict[type, Callable[..., Node]] = {
     syn.Arr: _arr,
     syn.For: _for,
     syn.If: _if,
+    syn.Group: _group,
     syn.Opaque: _opaque,
 }
 

@@ -1,32 +1,18 @@
-"""Bicep source to a small syntax tree, with the syntax errors found on the way.
+"""The syntax tree of a Bicep file: what ``bicepparse`` builds and ``bicepexpr`` evaluates.
 
-tree-sitter-bicep does the parsing: it gives every node a position and recovers from errors,
-so one broken declaration does not hide the pools in the rest of the file. Its grammar (1.1)
-is older than the language in a few places, and two of those differ from the Bicep compiler:
-
-* a single-quoted string runs on over line ends, where Bicep stops it at the line end (BCP004);
-* it does not know ``.bicepparam`` assignments (``param x = 1``), the ``extension`` statement,
-  typed variables (``var x string = ...``), resource-typed parameters and outputs, or the
-  spread operator (``...x``).
-
-Both are repaired in the source before the final parse, with edits that keep every line number
-(the unterminated string is closed at its line end and reported; the newer syntax is rewritten
-to an equivalent of the same length). Other syntax that is newer than the grammar shows up as
-a syntax error; a newer tree-sitter-bicep removes that.
+Expressions keep the place they are written. Declarations keep what a pool reader needs:
+parameters with their defaults, variables, user-defined functions, imports, resources (with
+their nested children) and modules in source order, the ``using`` line of a .bicepparam file,
+and the syntax errors found while parsing.
 """
 
 from __future__ import annotations
 
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from batchlint.model import Location
-
-#: Repairs are made one at a time, each followed by a new parse; a file needing more is left as
-#: the parser sees it (its later errors are reported as they are).
-MAX_REPAIRS = 64
-
 
 # -- the syntax tree ------------------------------------------------------------------------
 
@@ -101,6 +87,14 @@ class Ternary:
 
 
 @dataclass(frozen=True)
+class Group:
+    """A parenthesised expression."""
+
+    inner: Expr
+    loc: Location
+
+
+@dataclass(frozen=True)
 class Prop:
     key: Expr  # a Str (identifier keys become plain strings)
     value: Expr
@@ -157,8 +151,21 @@ class Opaque:
     loc: Location
 
 
+@dataclass(frozen=True)
+class Postfix:
+    """A property access, index or call on ``base``, as the grammar attached it.
+
+    Only the parser makes these, and ``reassociate`` replaces each by a ``Member``, ``Index`` or
+    ``Call`` on the right operand.
+    """
+
+    base: Expr
+    make: Callable[[Expr], Expr]
+    loc: Location
+
+
 Expr = Str | Const | Name | Member | Index | Call | Unary | Binary | Ternary | Obj | Arr | For | If
-Expr = Expr | Opaque
+Expr = Expr | Group | Opaque | Postfix
 
 
 @dataclass(frozen=True)
@@ -244,619 +251,106 @@ class BicepFile:
     errors: list[SyntaxProblem] = field(default_factory=list)
 
 
-# -- parsing --------------------------------------------------------------------------------
-
-_PARSER: list = []
-
-
-def _parser():
-    if not _PARSER:
-        # Imported here: tree-sitter is only needed when a Bicep file is read.
-        import tree_sitter
-        import tree_sitter_bicep
-
-        _PARSER.append(tree_sitter.Parser(tree_sitter.Language(tree_sitter_bicep.language())))
-    return _PARSER[0]
-
-
-def parse(text: str, path: str, *, bicepparam: bool = False) -> BicepFile:
-    """The declarations of a Bicep file and its syntax errors; never raises for bad input."""
-    data = text.encode("utf-8")
-    parser = _parser()
-    tree = parser.parse(data)
-    repairs = _Repairs()
-    if bicepparam:
-        data = repairs.assignments(data, tree)
-        tree = parser.parse(data)
-    for _ in range(MAX_REPAIRS):
-        repaired = repairs.next(data, tree)
-        if repaired is None:
-            break
-        data = repaired
-        tree = parser.parse(data)
-
-    builder = _Builder(data, path, repairs)
-    result = builder.file(tree.root_node)
-    result.errors = sorted(
-        repairs.unterminated + builder.problems(tree.root_node), key=lambda p: (p.line, p.column)
-    )
-    return result
-
-
-_PARAM_KEYWORD = re.compile(rb"(?m)^[ \t]*(param)(?=[ \t])")
-
-
-class _Repairs:
-    """The edits made to the source before the final parse, and where they were made."""
-
-    def __init__(self) -> None:
-        self.unterminated: list[SyntaxProblem] = []
-        self.broken_lines: set[int] = set()
-        #: Byte offsets of ``param`` keywords rewritten to ``var`` in a .bicepparam file.
-        self.assignments_at: set[int] = set()
-        #: Byte offsets of spreads rewritten to ``__:`` (objects) or ``__,`` (arrays).
-        self.spreads_at: set[int] = set()
-
-    def assignments(self, data: bytes, tree) -> bytes:
-        """``param x = v`` (a .bicepparam assignment) as ``var   x = v``, of the same length."""
-        out = bytearray(data)
-        root = tree.root_node
-        for match in _PARAM_KEYWORD.finditer(data):
-            start = match.start(1)
-            node = root.descendant_for_byte_range(start, start + 5)
-            if node is not None and node.type in ("string_content", "comment"):
-                continue
-            out[start : start + 5] = b"var  "
-            self.assignments_at.add(start)
-        return bytes(out)
-
-    def next(self, data: bytes, tree) -> bytes | None:
-        """The source with the first repairable problem mended, or None when none is left."""
-        for node in _walk(tree.root_node):
-            if node.type == "string":
-                text = data[node.start_byte : node.end_byte]
-                if not text.startswith(b"'''") and b"\n" in text:
-                    return self._close_string(data, node)
-            elif node.is_error:
-                patched = self._newer_syntax(data, node)
-                if patched is not None:
-                    return patched
-        return None
-
-    def _close_string(self, data: bytes, node) -> bytes:
-        line = node.start_point.row + 1
-        self.unterminated.append(
-            SyntaxProblem(
-                "unterminated string: a Bicep string cannot run over the end of the line "
-                "(close it with ' on this line, or use ''' for a multi-line string)",
-                line,
-                _column(data, node.start_byte),
-            )
-        )
-        self.broken_lines.add(line)
-        end = data.index(b"\n", node.start_byte)
-        if data[end - 1 : end] == b"\r":
-            end -= 1
-        # One byte is inserted: later offsets move by one, lines do not.
-        self.spreads_at = {p + 1 if p >= end else p for p in self.spreads_at}
-        self.assignments_at = {p + 1 if p >= end else p for p in self.assignments_at}
-        return data[:end] + b"'" + data[end:]
-
-    def _newer_syntax(self, data: bytes, error) -> bytes | None:
-        """Syntax newer than the grammar at ``error``, rewritten to same-length text it reads."""
-        text = data[error.start_byte : error.end_byte]
-        parent = error.parent
-        parent_type = parent.type if parent is not None else ""
-
-        if text == b"resource" and parent_type in ("parameter_declaration", "output_declaration"):
-            return _blank(data, error.start_byte, error.end_byte)  # param p resource 'type@v'
-
-        if parent_type == "variable_declaration":  # var x string = ...
-            decl = data[parent.start_byte : parent.end_byte]
-            match = re.match(rb"var\s+[A-Za-z_]\w*", decl)
-            equals = decl.find(b"=")
-            if match and equals > match.end() and decl[match.end() : equals].strip():
-                return _blank(data, parent.start_byte + match.end(), parent.start_byte + equals)
-
-        keyword = re.search(rb"(?m)^[ \t]*extension\b", text)
-        if keyword is not None:
-            start = error.start_byte + keyword.start()
-            return _blank(data, start, _statement_end(data, start))
-
-        dots = text.find(b"...")
-        if dots >= 0:
-            start = error.start_byte + dots
-            container = _container(error)
-            if container in ("object", "array"):
-                self.spreads_at.add(start)
-                mark = b"__:" if container == "object" else b"__,"
-                return data[:start] + mark + data[start + 3 :]
-        return None
-
-
-def _statement_end(data: bytes, start: int) -> int:
-    """The end of a one-statement extension declaration, with any ``with {...}`` block."""
-    end = data.find(b"\n", start)
-    end = len(data) if end < 0 else end
-    depth = data[start:end].count(b"{") - data[start:end].count(b"}")
-    while depth > 0 and end < len(data):
-        nxt = data.find(b"\n", end + 1)
-        nxt = len(data) if nxt < 0 else nxt
-        depth += data[end:nxt].count(b"{") - data[end:nxt].count(b"}")
-        end = nxt
-    return end
-
-
-def _blank(data: bytes, start: int, end: int) -> bytes:
-    middle = bytes(b if b in b"\r\n" else 32 for b in data[start:end])
-    return data[:start] + middle + data[end:]
-
-
-def _container(node) -> str | None:
-    """Whether ``node`` sits in an object or an array (recovered or not)."""
-    while node is not None:
-        if node.type in ("object", "array"):
-            return node.type
-        if node.type == "ERROR" and node.child_count:
-            first = node.children[0].type
-            if first == "{":
-                return "object"
-            if first == "[":
-                return "array"
-        node = node.parent
-    return None
-
-
-def _walk(node):
-    """Every node in source order, without recursion (files can nest deeply)."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
-
-
-def _column(data: bytes, offset: int) -> int:
-    start = data.rfind(b"\n", 0, offset) + 1
-    return len(data[start:offset].decode("utf-8", "replace")) + 1
-
-
-# -- from tree-sitter nodes to the syntax tree -----------------------------------------------
-
-_ESCAPES = {"\\": "\\", "'": "'", "n": "\n", "r": "\r", "t": "\t", "$": "$"}
-_SKIP = ("comment", "diagnostic_comment", "decorators", "decorator")
-
-
-class _Builder:
-    def __init__(self, data: bytes, path: str, repairs: _Repairs):
-        self.data = data
-        self.path = path
-        self.spreads = repairs.spreads_at
-        self.assignments = repairs.assignments_at
-        self.broken_lines = repairs.broken_lines
-
-    # positions and text
-
-    def loc(self, node) -> Location:
-        return Location(self.path, node.start_point.row + 1, _column(self.data, node.start_byte))
-
-    def text(self, node) -> str:
-        return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
-
-    def problems(self, root) -> list[SyntaxProblem]:
-        found = []
-        for node in _walk(root):
-            if node.is_missing:
-                found.append(
-                    SyntaxProblem(
-                        f"syntax error: expected {node.type!r}",
-                        node.start_point.row + 1,
-                        _column(self.data, node.start_byte),
-                    )
-                )
-            elif node.is_error:
-                found.append(self._error(node))
-        return found
-
-    def _error(self, node) -> SyntaxProblem:
-        line, column = node.start_point.row + 1, _column(self.data, node.start_byte)
-        if node.end_byte >= len(self.data.rstrip()) and self._unbalanced(node):
-            return SyntaxProblem(
-                "syntax error: a bracket opened in this declaration is not closed "
-                "before the end of the file",
-                line,
-                column,
-            )
-        first = self.text(node).split()
-        token = first[0][:40] if first else self.text(node)[:40]
-        return SyntaxProblem(f"syntax error: unexpected {token!r}", line, column)
-
-    def _unbalanced(self, node) -> bool:
-        depth = 0
-        for leaf in _walk(node):
-            if leaf.type in ("{", "[", "("):
-                depth += 1
-            elif leaf.type in ("}", "]", ")"):
-                depth -= 1
-        return depth > 0
-
-    def broken(self, node) -> bool:
-        if node.has_error:
-            return True
-        first, last = node.start_point.row + 1, node.end_point.row + 1
-        return any(first <= line <= last for line in self.broken_lines)
-
-    # declarations
-
-    def file(self, root) -> BicepFile:
-        out = BicepFile(self.path)
-        for node in root.named_children:
-            kind = node.type
-            try:
-                if kind == "parameter_declaration":
-                    param = self.param(node)
-                    if param:
-                        out.params[param.name] = param
-                elif kind == "variable_declaration":
-                    var = self.var(node)
-                    if var and node.start_byte in self.assignments:
-                        out.params[var.name] = Param(var.name, var.value, var.loc)
-                    elif var:
-                        out.variables[var.name] = var
-                elif kind == "resource_declaration":
-                    resource = self.resource(node)
-                    if resource:
-                        out.declarations.append(resource)
-                elif kind == "module_declaration":
-                    module = self.module(node)
-                    if module:
-                        out.declarations.append(module)
-                elif kind == "user_defined_function":
-                    func = self.func(node)
-                    if func:
-                        out.functions[func.name] = func
-                elif kind == "using_statement":
-                    source = self._first(node, "string")
-                    if source is not None:
-                        out.using = Using(self.plain_string(source), self.loc(node))
-                elif kind == "import_functionality":
-                    imported = self.import_(node)
-                    if imported:
-                        out.imports.append(imported)
-            except _Skip:
-                continue  # a declaration the parser could not make sense of
-        return out
-
-    def param(self, node) -> Param | None:
-        name = self._first(node, "identifier")
-        if name is None:
-            return None
-        default = self._after(node, "=")
-        return Param(self.text(name), self.expr(default) if default else None, self.loc(node))
-
-    def var(self, node) -> Var | None:
-        name = self._first(node, "identifier")
-        value = self._after(node, "=")
-        if name is None or value is None:
-            return None
-        return Var(self.text(name), self.expr(value), self.loc(node))
-
-    def func(self, node) -> Func | None:
-        name = node.child_by_field_name("name")
-        body = self._after(node, "=>")
-        if name is None or body is None:
-            return None
-        params = []
-        holder = self._first(node, "parameters")
-        if holder is not None:
-            for param in holder.named_children:
-                ident = self._first(param, "identifier")
-                if ident is not None:
-                    params.append(self.text(ident))
-        return Func(self.text(name), tuple(params), self.expr(body), self.loc(node))
-
-    def import_(self, node) -> Import | None:
-        source = None
-        names: list[tuple[str, str]] = []
-        children = node.children
-        for i, child in enumerate(children):
-            before = children[i - 1].type if i else ""
-            after = children[i + 1].type if i + 1 < len(children) else ""
-            if child.type == "string":
-                source = self.plain_string(child)
-            elif child.type == "identifier" and before == "as":
-                original = (
-                    "*" if i >= 2 and children[i - 2].type == "*" else self.text(children[i - 2])
-                )
-                names.append((self.text(child), original))
-            elif child.type == "identifier" and after != "as":
-                names.append((self.text(child), self.text(child)))
-        if source is None:
-            return None
-        return Import(source, tuple(names), self.loc(node))
-
-    def resource(self, node) -> Resource | None:
-        name = self._first(node, "identifier")
-        type_node = self._first(node, "string")
-        body = self._after(node, "=")
-        if name is None or type_node is None or body is None:
-            return None
-        existing = any(child.type == "existing" for child in node.children)
-        children: list[Resource] = []
-        return Resource(
-            self.text(name),
-            self.plain_string(type_node),
-            existing,
-            self.expr(body, children),
-            tuple(children),
-            self.loc(node),
-            self.broken(node),
-        )
-
-    def module(self, node) -> Module | None:
-        name = self._first(node, "identifier")
-        source = self._first(node, "string")
-        body = self._after(node, "=")
-        if name is None or source is None or body is None:
-            return None
-        return Module(
-            self.text(name),
-            self.plain_string(source),
-            self.expr(body),
-            self.loc(node),
-            self.broken(node),
-        )
-
-    # expressions
-
-    def expr(self, node, children: list | None = None) -> Expr:
-        """The expression at ``node``; nested resources of an object body go to ``children``."""
-        kind = node.type
-        loc = self.loc(node)
-        if kind == "string":
-            return self.string(node)
-        if kind == "number":
-            try:
-                return Const(int(self.text(node)), loc)
-            except ValueError:
-                return Opaque(f"number {self.text(node)}", loc)
-        if kind == "boolean":
-            return Const(self.text(node) == "true", loc)
-        if kind == "null":
-            return Const(None, loc)
-        if kind in ("identifier", "compatible_identifier"):
-            return Name(self.text(node), loc)
-        if kind == "parenthesized_expression":
-            inner = self._named(node)
-            if len(inner) != 1:
-                return Opaque("a parenthesised list", loc)
-            return self.expr(inner[0], children)
-        if kind == "object":
-            return self.object(node, children)
-        if kind == "array":
-            return self.array(node)
-        if kind == "member_expression":
-            return self.member(node)
-        if kind == "subscript_expression":
-            obj = node.child_by_field_name("object")
-            index = node.child_by_field_name("index")
-            if obj is None or index is None:
-                raise _Skip
-            safe = any(child.type == "?" for child in node.children)
-            return Index(self.expr(obj), self.expr(index), safe, loc)
-        if kind == "call_expression":
-            return self.call(node)
-        if kind == "unary_expression":
-            operand = node.child_by_field_name("argument") or self._named(node)[-1]
-            return Unary(node.children[0].type, self.expr(operand), loc)
-        if kind == "binary_expression":
-            left = node.child_by_field_name("left")
-            right = node.child_by_field_name("right")
-            if left is None or right is None:
-                raise _Skip
-            op = next(
-                (c.type for c in node.children if c.start_byte >= left.end_byte and not c.is_named),
-                "?",
-            )
-            return Binary(op, self.expr(left), self.expr(right), loc)
-        if kind == "ternary_expression":
-            parts = [
-                node.child_by_field_name(f) for f in ("condition", "consequence", "alternative")
-            ]
-            if any(p is None for p in parts):
-                raise _Skip
-            return Ternary(*(self.expr(p) for p in parts), loc)
-        if kind == "for_statement":
-            return self.loop(node, children)
-        if kind == "if_statement":
-            cond = self._first(node, "parenthesized_expression")
-            body = self._first(node, "object")
-            if cond is None or body is None:
-                raise _Skip
-            text = self.text(cond)[1:-1].strip()
-            return If(self.expr(cond), text, self.expr(body, children), loc)
-        if kind == "lambda_expression":
-            return Opaque("a lambda function", loc)
-        if kind == "resource_expression":
-            return Opaque(f"the nested resource accessor {self.text(node)}", loc)
-        raise _Skip
-
-    def string(self, node) -> Str:
-        loc = self.loc(node)
-        raw = self.data[node.start_byte : node.end_byte]
-        if raw.startswith(b"'''"):
-            body = raw[3:-3] if raw.endswith(b"'''") and len(raw) >= 6 else raw[3:]
-            text = body.decode("utf-8", "replace")
-            if text.startswith("\r\n"):
-                text = text[2:]
-            elif text.startswith("\n"):
-                text = text[1:]
-            return Str((text,), loc)
-
-        parts: list = []
-        pos = node.start_byte + 1
-        end = node.end_byte - 1 if raw.endswith(b"'") and len(raw) > 1 else node.end_byte
-        for child in node.children:
-            if child.start_byte < pos or child.type == "'":
-                continue
-            if child.start_byte > pos:
-                parts.append(_unescape(self.data[pos : child.start_byte].decode("utf-8")))
-            if child.type == "interpolation":
-                inner = self._named(child)
-                parts.append(self.expr(inner[0]) if inner else Str(("",), self.loc(child)))
-            elif child.type == "escape_sequence":
-                parts.append(_unescape(self.text(child)))
-            else:
-                parts.append(self.text(child))
-            pos = child.end_byte
-        if end > pos:
-            parts.append(_unescape(self.data[pos:end].decode("utf-8")))
-        merged: list = []
-        for part in parts:
-            if isinstance(part, str) and merged and isinstance(merged[-1], str):
-                merged[-1] += part
-            else:
-                merged.append(part)
-        return Str(tuple(merged) or ("",), loc)
-
-    def plain_string(self, node) -> str:
-        value = self.string(node)
-        return "".join(p for p in value.parts if isinstance(p, str))
-
-    def object(self, node, children: list | None) -> Obj:
-        items = []
-        for child in node.named_children:
-            if child.type != "object_property":
-                continue  # comments, decorators, recovered fragments
-            inner = [c for c in child.named_children if c.type not in _SKIP]
-            if len(inner) == 1 and inner[0].type == "resource_declaration":
-                if children is not None:
-                    resource = self.resource(inner[0])
-                    if resource:
-                        children.append(resource)
-                continue
-            if len(inner) != 2:
-                continue
-            key, value = inner
-            try:
-                if key.start_byte in self.spreads:
-                    items.append(Spread(self.expr(value), self.loc(key)))
-                    continue
-                key_expr = (
-                    self.string(key)
-                    if key.type == "string"
-                    else Str((self.text(key),), self.loc(key))
-                )
-                items.append(Prop(key_expr, self.expr(value), self.loc(child)))
-            except _Skip:
-                continue
-        return Obj(tuple(items), self.loc(node))
-
-    def array(self, node) -> Arr:
-        items = []
-        spread_next = False
-        for child in node.named_children:
-            if child.type in _SKIP:
-                continue
-            if child.type == "identifier" and child.start_byte in self.spreads:
-                spread_next = True
-                continue
-            try:
-                value = self.expr(child)
-            except _Skip:
-                continue
-            items.append(Spread(value, value.loc) if spread_next else value)
-            spread_next = False
-        return Arr(tuple(items), self.loc(node))
-
-    def member(self, node) -> Expr:
-        obj = node.child_by_field_name("object")
-        prop = node.child_by_field_name("property")
-        if obj is None or prop is None:
-            raise _Skip
-        safe = any(child.type == ".?" for child in node.children)
-        return Member(self.expr(obj), self.text(prop), safe, self.loc(node))
-
-    def call(self, node) -> Call:
-        func = node.child_by_field_name("function")
-        args_node = node.child_by_field_name("arguments")
-        if func is None:
-            raise _Skip
-        namespace = None
-        if func.type == "member_expression":
-            obj = func.child_by_field_name("object")
-            prop = func.child_by_field_name("property")
-            if obj is None or prop is None:
-                raise _Skip
-            namespace, name = self.text(obj), self.text(prop)
-        else:
-            name = self.text(func)
-        args = []
-        if args_node is not None:
-            for arg in args_node.named_children:
-                if arg.type not in _SKIP:
-                    args.append(self.expr(arg))
-        return Call(name, namespace, tuple(args), self.loc(node))
-
-    def loop(self, node, children: list | None) -> For:
-        item = index = None
-        iterable = body = None
-        seen_in = False
-        for child in node.children:
-            if child.type == "in":
-                seen_in = True
-            elif child.type == "for_loop_parameters":
-                for part in child.named_children:
-                    if part.type == "loop_variable":
-                        item = self.text(part)
-                    elif part.type == "loop_enumerator":
-                        index = self.text(part)
-            elif not seen_in and child.type == "identifier":
-                item = self.text(child)
-            elif seen_in and child.is_named and iterable is None and child.type not in _SKIP:
-                iterable = child
-        body = node.child_by_field_name("body")
-        if iterable is None or body is None:
-            raise _Skip
-        return For(item, index, self.expr(iterable), self.expr(body, children), self.loc(node))
-
-    # helpers
-
-    def _named(self, node) -> list:
-        return [c for c in node.named_children if c.type not in _SKIP]
-
-    def _first(self, node, kind: str):
-        for child in node.children:
-            if child.type == kind:
-                return child
-        return None
-
-    def _after(self, node, token: str):
-        children = node.children
-        for i, child in enumerate(children):
-            if child.type == token:
-                for rest in children[i + 1 :]:
-                    if rest.is_named and rest.type not in _SKIP and not rest.is_error:
-                        return rest
-                return None
-        return None
-
-
-class _Skip(Exception):
-    """A recovered fragment that is not a whole expression; its declaration is left out."""
-
-
-_ESCAPE = re.compile(r"\\(u\{[0-9A-Fa-f]{1,6}\}|.)", re.S)
-
-
-def _unescape(text: str) -> str:
-    def sub(match: re.Match) -> str:
-        code = match.group(1)
-        if code.startswith("u{"):
-            try:
-                return chr(int(code[2:-1], 16))
-            except ValueError:
-                return match.group(0)
-        return _ESCAPES.get(code, match.group(0))
-
-    return _ESCAPE.sub(sub, text)
+# -- operator precedence --------------------------------------------------------------------
+
+#: Binary operators from loosest to tightest, as Bicep binds them.
+_PRECEDENCE = {
+    "??": 1,
+    "||": 2,
+    "&&": 3,
+    "==": 4, "!=": 4, "=~": 4, "!~": 4,
+    "<": 5, "<=": 5, ">": 5, ">=": 5,
+    "+": 6, "-": 6,
+    "*": 7, "/": 7, "%": 7,
+}  # fmt: skip
+
+
+def reassociate(expr: Expr) -> Expr:
+    """``expr`` with its operators bound as Bicep binds them.
+
+    tree-sitter-bicep 1.1 gives ``.x``, ``[i]`` and ``.f()`` a lower precedence than the
+    binary, unary and ternary operators, so ``a && b.c == 'x'`` arrives as ``((a && b).c) ==
+    'x'``. The source order of operands and operators is right, so they are laid out in that
+    order and parsed again with Bicep's precedence: postfix tightest, then unary, the binary
+    levels of ``_PRECEDENCE``, and the ternary loosest. Operands are already reassociated.
+    """
+    if not isinstance(expr, (Binary, Unary, Ternary, Postfix)):
+        return expr
+    tokens: list[tuple] = []
+    _lay_out(expr, tokens)
+    parser = _Operators(tokens)
+    result = parser.ternary()
+    return result if parser.at_end() else expr
+
+
+def _lay_out(expr: Expr, out: list[tuple]) -> None:
+    if isinstance(expr, Binary):
+        _lay_out(expr.left, out)
+        out.append(("binary", expr.op))
+        _lay_out(expr.right, out)
+    elif isinstance(expr, Unary):
+        out.append(("unary", expr.op, expr.loc))
+        _lay_out(expr.operand, out)
+    elif isinstance(expr, Ternary):
+        _lay_out(expr.cond, out)
+        out.append(("?",))
+        _lay_out(expr.then, out)
+        out.append((":",))
+        _lay_out(expr.other, out)
+    elif isinstance(expr, Postfix):
+        _lay_out(expr.base, out)
+        out.append(("postfix", expr.make))
+    else:
+        out.append(("operand", expr))
+
+
+class _Operators:
+    def __init__(self, tokens: list[tuple]) -> None:
+        self.tokens = tokens
+        self.i = 0
+
+    def at_end(self) -> bool:
+        return self.i == len(self.tokens)
+
+    def peek(self) -> tuple:
+        return self.tokens[self.i] if self.i < len(self.tokens) else ("end",)
+
+    def ternary(self) -> Expr:
+        cond = self.binary(1)
+        if self.peek()[0] != "?":
+            return cond
+        self.i += 1
+        then = self.ternary()
+        if self.peek()[0] == ":":
+            self.i += 1
+        other = self.ternary()
+        return Ternary(cond, then, other, cond.loc)
+
+    def binary(self, level: int) -> Expr:
+        left = self.unary()
+        while True:
+            token = self.peek()
+            prec = _PRECEDENCE.get(token[1], 0) if token[0] == "binary" else 0
+            if prec < level:
+                return left
+            self.i += 1
+            right = self.binary(prec + 1)
+            left = Binary(token[1], left, right, left.loc)
+
+    def unary(self) -> Expr:
+        token = self.peek()
+        if token[0] == "unary":
+            self.i += 1
+            return Unary(token[1], self.unary(), token[2])
+        return self.postfix()
+
+    def postfix(self) -> Expr:
+        token = self.peek()
+        if token[0] != "operand":
+            return Opaque("an expression the parser could not read", Location("", 1))
+        self.i += 1
+        expr = token[1]
+        while self.peek()[0] == "postfix":
+            expr = self.peek()[1](expr)
+            self.i += 1
+        return expr
