@@ -53,9 +53,10 @@ class SourceFile:
         return Location(self.path, line, column)
 
 
-#: Parsed files a ``ReadContext`` keeps: enough for a template with its parameter files or a
-#: module shared by a folder of callers, small enough that memory does not grow with the run.
-CACHE_SIZE = 256
+#: How many parse results of pure builds (``keep=False``) a ``ReadContext`` holds: enough for
+#: a template with its parameter files or a module shared by a folder of callers, few enough
+#: that a run over ten thousand files does not hold ten thousand parse trees.
+RECENT_SIZE = 256
 
 
 class ReadContext:
@@ -65,30 +66,32 @@ class ReadContext:
         self.options = options or ReadOptions()
         #: Absolute paths of every file that will be read in this run.
         self.inputs: set[str] = {os.path.abspath(p) for p in inputs}
-        self._cache: OrderedDict[tuple[str, str], Any] = OrderedDict()
+        self._cache: dict[tuple[str, str], Any] = {}
+        self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
     def display_path(self, path: str) -> str:
         """A path as reports show it: relative to the working folder when below it."""
         rel = os.path.relpath(path)
         return path if rel.startswith("..") else rel
 
-    def cached(self, kind: str, path: str, build):
+    def cached(self, kind: str, path: str, build, *, keep: bool = True):
         """``build(path)`` once per kind and absolute path; exceptions are cached too.
 
-        Only the ``CACHE_SIZE`` most recently used results are kept, so that a run over ten
-        thousand files does not hold ten thousand parse trees; ``build`` must therefore give
-        the same result when it is called again for a path that dropped out.
+        With ``keep=False`` only the ``RECENT_SIZE`` most recently used results are held, and
+        ``build`` runs again for a path that dropped out: for builds that give the same result
+        every time (parsing a file), so that memory does not grow with the number of files.
         """
         key = (kind, os.path.abspath(path))
-        cache = self._cache
+        cache = self._cache if keep else self._recent
         if key in cache:
-            cache.move_to_end(key)
+            if not keep:
+                cache.move_to_end(key)
         else:
             try:
                 cache[key] = (True, build(path))
             except Exception as exc:  # cached so that the same error is reported once
                 cache[key] = (False, exc)
-            if len(cache) > CACHE_SIZE:
+            if not keep and len(cache) > RECENT_SIZE:
                 cache.popitem(last=False)
         ok, result = cache[key]
         if not ok:
@@ -97,7 +100,7 @@ class ReadContext:
 
     def read_text(self, path: str) -> str:
         """The text of a file another file refers to (a parameters file, a module)."""
-        return self.cached("text", path, read_text_file)
+        return self.cached("text", path, read_text_file, keep=False)
 
 
 def read_text_file(path: str) -> str:
@@ -146,7 +149,9 @@ def parse_json(source: SourceFile, ctx: ReadContext):
     """
     from batchlint import jsonpos
 
-    return ctx.cached("json", source.path, lambda _: jsonpos.parse(source.text, source.path))
+    return ctx.cached(
+        "json", source.path, lambda _: jsonpos.parse(source.text, source.path), keep=False
+    )
 
 
 def parse_json_leniently(source: SourceFile, ctx: ReadContext):
@@ -161,14 +166,14 @@ def parse_json_leniently(source: SourceFile, ctx: ReadContext):
         except ParseError:
             return None
 
-    return ctx.cached("json-lenient", source.path, build)
+    return ctx.cached("json-lenient", source.path, build, keep=False)
 
 
 def parse_json_file(path: str, display: str, ctx: ReadContext):
     """Like ``parse_json`` for a file another file refers to (a parameters file)."""
     from batchlint import jsonpos
 
-    return ctx.cached("json", path, lambda p: jsonpos.parse(ctx.read_text(p), display))
+    return ctx.cached("json", path, lambda p: jsonpos.parse(ctx.read_text(p), display), keep=False)
 
 
 _RELEVANT = (
