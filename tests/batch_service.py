@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import json
+import logging
 import threading
 import time
 import uuid
@@ -297,3 +298,17 @@ def batch_service():
     """A running fake Batch service, stopped after the test."""
     with BatchService() as service:
         yield service
+
+
+@pytest.fixture
+def restore_logging():
+    """Put the ``batchlint`` logger back after a test that ran the command in this process.
+
+    The command points the logger at the ``sys.stderr`` of the moment, which is the capture of
+    one test; later tests would otherwise log into a closed stream.
+    """
+    logger = logging.getLogger("batchlint")
+    handlers, level = list(logger.handlers), logger.level
+    yield
+    logger.handlers[:] = handlers
+    logger.setLevel(level)

@@ -12,6 +12,8 @@ from batchlint.cli import main
 
 from batch_service import ACCOUNT, IMAGES, KEY
 
+pytestmark = pytest.mark.usefixtures("restore_logging")
+
 
 @pytest.fixture
 def account(batch_service, monkeypatch, tmp_path):

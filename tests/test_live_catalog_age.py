@@ -15,6 +15,8 @@ from batchlint.options import LintOptions
 
 from helpers import pool_spec
 
+pytestmark = pytest.mark.usefixtures("restore_logging")
+
 ENTRY = {
     "imageReference": {"publisher": "canonical", "offer": "ubuntu-24_04-lts", "sku": "server"},
     "verificationType": "verified",

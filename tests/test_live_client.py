@@ -276,3 +276,12 @@ def test_endpoint_without_scheme_gets_https():
     made = SupportedImagesClient("contoso.eastus.batch.azure.com/", credential=FixedToken())
 
     assert made.endpoint == "https://contoso.eastus.batch.azure.com"
+
+
+def test_retry_after_as_an_http_date_in_the_past_means_no_wait(batch_service):
+    batch_service.fail_first = [(503, "Wed, 21 Oct 2015 07:28:00 GMT")]
+    waits = []
+
+    client(batch_service, sleep=waits.append).list_supported_images()
+
+    assert waits == [0.0]

@@ -12,6 +12,8 @@ from batchlint.cli import main
 from batch_service import ACCOUNT, KEY
 from helpers import AS_OF, pool_spec
 
+pytestmark = pytest.mark.usefixtures("restore_logging")
+
 WRONG_KEY = base64.b64encode(b"a key the service does not know").decode()
 
 
@@ -175,3 +177,17 @@ def test_pulled_snapshot_gives_the_same_findings_as_live(account, capsys, tmp_pa
     same = json.dumps(pulled["findings"]).replace(pulled["catalog"]["label"], "CATALOG")
     assert same == json.dumps(live["findings"]).replace(live["catalog"]["label"], "CATALOG")
     assert pulled["catalog"]["date"] == live["catalog"]["date"]
+
+
+def test_verbose_live_run_never_shows_the_key_or_the_signature(account, capsys, tmp_path):
+    pools = write_pools(tmp_path)
+
+    status = main(["-vv", "--no-config", "--live", "--endpoint", account.url, pools])
+
+    out, err = capsys.readouterr()
+    assert status == 1
+    assert "catalog: live list from" in err
+    signature = account.requests[0]["headers"]["Authorization"].split(":", 1)[1]
+    for secret in (KEY, signature):
+        assert secret not in out
+        assert secret not in err

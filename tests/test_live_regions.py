@@ -17,6 +17,8 @@ from batchlint.model import Location, Pool, Value
 from batchlint.options import LintOptions
 from batchlint.rule import RuleContext
 
+pytestmark = pytest.mark.usefixtures("restore_logging")
+
 DEBIAN = {
     "imageReference": {"publisher": "debian", "offer": "debian-12", "sku": "12"},
     "verificationType": "verified",

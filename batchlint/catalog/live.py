@@ -213,7 +213,8 @@ class SupportedImagesClient:
                 request_id = response.headers.get("request-id") or client_id
                 if response.status_code in RETRY_STATUSES:
                     problem = self._http_error(response, client_id)
-                    wait = self._retry_after(response) or self._backoff(attempt)
+                    asked = self._retry_after(response)
+                    wait = asked if asked is not None else self._backoff(attempt)
                 elif 200 <= response.status_code < 300:
                     return self._json(response, client_id), request_id
                 else:
