@@ -304,3 +304,15 @@ def test_images_without_an_action_is_a_usage_error(capsys):
 
     assert status == 2
     assert "batchlint: error:" in err
+
+
+def test_pull_of_a_list_that_does_not_fit_the_schema_exits_3_naming_the_entry(account, capsys):
+    odd = json.loads(json.dumps(IMAGES[0]))
+    odd["verificationType"] = "preview"
+    account.images = [odd]
+
+    status, _, err = images(capsys, "pull", "--endpoint", account.url, "-o", "snap.json")
+
+    assert status == 3
+    assert "does not fit a snapshot" in err
+    assert "at entries/0/verificationType" in err
