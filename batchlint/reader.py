@@ -114,7 +114,10 @@ def decode(data: bytes) -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ParseError(f"invalid UTF-16 text ({exc.reason})", 1) from None
     if b"\x00" in data[:8192]:
         raise ParseError("binary file (contains NUL bytes)", 1)
     try:

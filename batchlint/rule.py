@@ -92,7 +92,7 @@ class Rule:
         return ()
 
     def check_diagnostic(self, diagnostic: Diagnostic, ctx: RuleContext) -> Iterable[Finding]:
-        yield self.finding(diagnostic.location, diagnostic.message, fix=diagnostic.detail)
+        yield self.finding(diagnostic.location, diagnostic.message)
 
     def finding(
         self,

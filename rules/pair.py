@@ -43,9 +43,13 @@ class Pair:
         """(date, what ends, source) for the pair: the list's date wins over the lifecycle's."""
         if self.match is not None and self.match.end_of_life:
             return self.match.end_of_life, "list", self.catalog.info.label()
-        if self.match is not None or (self.kind == "marketplace" and not self.entries):
-            row = self.image_row
-            if row is not None and row.end_of_life and _same_agent(row.agent, self.agent):
+        row = self.image_row
+        if row is not None and row.end_of_life:
+            # A listed pair takes the lifecycle date only for the agent the row is about; an
+            # image the list no longer carries is gone whatever agent the pool names.
+            listed = self.match is not None and _same_agent(row.agent, self.agent)
+            removed = self.kind == "marketplace" and not self.entries
+            if listed or removed:
                 return row.end_of_life, "lifecycle", row.source
         if (
             self.kind == "custom"

@@ -239,3 +239,15 @@ def test_pool_without_agent_is_incomplete(tmp_path):
     [finding] = doc["findings"]
     assert finding["rule_name"] == "pool-incomplete"
     assert finding["fix"] == "add nodeAgentSkuId 'batch.node.ubuntu 24.04'"
+
+
+def test_retired_image_with_a_listed_agent_is_still_end_of_life(tmp_path):
+    doc = lint_spec(
+        tmp_path,
+        pool_spec(
+            "canonical", "0001-com-ubuntu-server-focal", "20_04-lts", "batch.node.ubuntu 24.04"
+        ),
+    )
+    [finding] = doc["findings"]
+    assert finding["rule_name"] == "image-end-of-life"
+    assert "on 2025-04-23" in finding["message"]
