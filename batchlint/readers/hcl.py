@@ -216,8 +216,12 @@ def parse(text: str, path: str) -> HclFile:
     data = text.encode("utf-8")
     tree = _parser().parse(data)
     conv = _Converter(data, lambda row, col: None, path)
+    strings = _multiline_strings(tree.root_node, data)
+    conv.bad_offsets = [n.start_byte for n in strings]
     body = conv.body(tree.root_node)
-    error = _first_error(tree.root_node, conv) if tree.root_node.has_error else None
+    error = None
+    if strings or tree.root_node.has_error:
+        error = _first_error(tree.root_node, conv, strings)
     return HclFile(path, body, error)
 
 
@@ -265,6 +269,8 @@ class _Converter:
     def __init__(self, data: bytes, fixed: Callable, path: str, wrapped: bool = False) -> None:
         self.data = data
         self.wrapped = wrapped
+        #: Where quoted strings that run past their line start: their blocks are broken.
+        self.bad_offsets: list[int] = []
         self.fixed = fixed
         self.path = path
 
@@ -322,7 +328,9 @@ class _Converter:
                 labels.append(self.text(child))
             elif child.type == "body":
                 body = self.body(child)
-        broken = node.has_error or any(c.is_missing for c in kids)
+        broken = node.has_error or any(
+            node.start_byte <= offset < node.end_byte for offset in self.bad_offsets
+        )
         return Block(kind, labels, body, self.loc(node), broken)
 
     # expressions
@@ -622,34 +630,54 @@ def _dedent(parts: list) -> list:
 # -- syntax errors -------------------------------------------------------------------------
 
 
-def _first_error(root, conv: _Converter) -> ParseError | None:
+def _multiline_strings(root, data: bytes) -> list:
+    """Quoted strings that run past their line, which Terraform rejects.
+
+    tree-sitter accepts them when the quotes happen to pair up across lines, so they are
+    looked for in the whole tree, not only below error nodes.
+    """
+    if b'"' not in data:
+        return []
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        kind = node.type
+        if kind in ("string_lit", "quoted_template"):
+            if b"\n" in data[node.start_byte : node.end_byte]:
+                found.append(node)
+            continue
+        if kind in ("heredoc_template", "comment") or node.start_point.row == node.end_point.row:
+            continue
+        stack.extend(node.children)
+    return found
+
+
+def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
     """The error a Terraform user expects to see first, placed where terraform places it."""
+    if strings:
+        # A string that runs past its line is the cause of whatever errors follow it.
+        row, col = min(n.start_point for n in strings)
+        return ParseError(
+            "unterminated string: a quoted string cannot span lines", row + 1, col + 1
+        )
     found: list[tuple[int, int, str]] = []
     stack = [(root, None)]
     while stack:
         node, block = stack.pop()
         if node.type == "block":
             block = node
-        if (
-            node.type in ("string_lit", "quoted_template")
-            and b"\n" in conv.data[node.start_byte : node.end_byte]
-        ):
-            row, col = node.start_point
-            found.append((row, col, "unterminated string: a quoted string cannot span lines"))
         if node.is_missing:
             if node.type in ("}", "block_end") and block is not None:
                 row, col = block.start_point
-                found.append(
-                    (
-                        row,
-                        col,
-                        "unclosed configuration block: no closing brace for "
-                        "this block before the end of the file",
-                    )
+                message = (
+                    "unclosed configuration block: no closing brace for this block before "
+                    "the end of the file"
                 )
             else:
                 row, col = node.start_point
-                found.append((row, col, f"syntax error: missing {node.type!r}"))
+                message = f"syntax error: missing {node.type!r}"
+            found.append((row, col, message))
         elif node.is_error:
             row, col = node.start_point
             snippet = conv.text(node).split("\n", 1)[0][:30]
@@ -658,7 +686,5 @@ def _first_error(root, conv: _Converter) -> ParseError | None:
             stack.extend((c, block) for c in node.children)
     if not found:
         return None
-    # A string that runs past its line is the cause of whatever errors follow it.
-    strings = [f for f in found if f[2].startswith("unterminated string")]
-    row, col, message = min(strings or found)
+    row, col, message = min(found)
     return ParseError(message, row + 1, col + 1)

@@ -178,18 +178,24 @@ def _format(args, loc):
             text = json.dumps(to_string(node, loc))
         elif verb == "t":
             text = "true" if to_bool(node, loc) else "false"
-        elif verb == "d":
-            text = str(int(to_number(node, loc)))
+        elif verb in "dxXob":
+            return format(int(to_number(node, loc)), _spec(flags, width) + verb)
         elif verb in "feEgG":
             spec = f"{'.' + precision if precision else ''}{verb}"
-            return format(float(to_number(node, loc)), flags + width + spec)
-        elif verb in "xXob":
-            return format(int(to_number(node, loc)), flags + width + verb)
+            return format(float(to_number(node, loc)), _spec(flags, width) + spec)
         else:
             raise EvalError(f"format(): unsupported verb {match.group(0)}", loc)
         return format(text, (">" if "-" not in flags else "<") + width) if width else text
 
     return Lit(_VERB.sub(sub, fmt), loc)
+
+
+def _spec(flags: str, width: str) -> str:
+    """A Go-style format flag set as a Python format spec prefix."""
+    align = "<" if "-" in flags else ""
+    sign = "+" if "+" in flags else ""
+    zero = "0" if "0" in flags and not align else ""
+    return f"{align}{sign}{zero}{width}"
 
 
 def _join(args, loc):
