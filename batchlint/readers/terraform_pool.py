@@ -91,9 +91,12 @@ def arm_properties(body: Node, loc: Location) -> Lit:
 
 
 def _list(found: list[Node] | Unknown, loc: Location) -> Node | None:
+    """Repeated blocks as one list, placed at the first block (where a finding should point)."""
     if isinstance(found, Unknown):
         return found
-    return Lit(found, loc) if found else None
+    if not found:
+        return None
+    return Lit(found, getattr(found[0], "loc", None) or loc)
 
 
 def pool_from_azurerm(name: str | None, fmt: str, loc: Location, body: Node, **extra) -> Pool:
