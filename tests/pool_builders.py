@@ -1,8 +1,9 @@
 """Small pool definitions in several formats, written from one description, for rule tests.
 
-A test describes its pools once (``PoolDef``) and gets the same pools as an ARM template or a
-data-plane pool spec in YAML; ``line_of`` finds the line of a value in the written text, so a
-test can assert the exact position of a finding without counting lines by hand.
+A test describes its pools once (``PoolDef``, in the ARM shape) and gets the same pools as an
+ARM template, a data-plane pool spec in YAML, a Bicep file or a Terraform configuration;
+``line_of`` finds the line of a value in the written text and ``spelled`` gives a setting's
+name in a format, so a test can assert the exact position of a finding without counting lines.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import contextlib
 import io
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,8 +21,19 @@ import yaml
 from batchlint.cli import main
 
 ARM_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
-FORMATS = ("arm", "pool-spec")
-FILE_NAMES = {"arm": "azuredeploy.json", "pool-spec": "pools.yaml"}
+FORMATS = ("arm", "pool-spec", "bicep", "terraform")
+FILE_NAMES = {
+    "arm": "azuredeploy.json",
+    "pool-spec": "pools.yaml",
+    "bicep": "main.bicep",
+    "terraform": "main.tf",
+}
+#: azurerm names that are not the snake case of the ARM name.
+_TF_NAMES = {
+    "windowsConfiguration": "windows",
+    "certificates": "certificate",
+    "nodeAgentSkuId": "node_agent_sku_id",
+}
 
 
 @dataclass
@@ -91,9 +104,120 @@ def pool_spec_yaml(*pools: PoolDef) -> str:
     return yaml.safe_dump(bodies, sort_keys=False)
 
 
+def bicep_file(*pools: PoolDef) -> str:
+    out = [
+        "resource account 'Microsoft.Batch/batchAccounts@2024-07-01' existing = {",
+        "  name: 'contoso'",
+        "}",
+    ]
+    for pool in pools:
+        vm_config = {"imageReference": pool.image_reference()}
+        if pool.agent is not None:
+            vm_config["nodeAgentSkuId"] = pool.agent
+        vm_config.update(pool.vm_config)
+        properties = {
+            "vmSize": pool.vm_size,
+            "deploymentConfiguration": {"virtualMachineConfiguration": vm_config},
+            **pool.body,
+            **pool.arm,
+        }
+        symbol = "pool_" + re.sub(r"\W", "_", pool.name)
+        out += [
+            "",
+            f"resource {symbol} 'Microsoft.Batch/batchAccounts/pools@2024-07-01' = {{",
+            "  parent: account",
+            f"  name: '{pool.name}'",
+            f"  properties: {_bicep(properties, 1)}",
+            "}",
+        ]
+    return "\n".join(out) + "\n"
+
+
+def _bicep(value, depth: int) -> str:
+    pad, inner = "  " * depth, "  " * (depth + 1)
+    if isinstance(value, dict):
+        body = [f"{inner}{key}: {_bicep(item, depth + 1)}" for key, item in value.items()]
+        return "{\n" + "\n".join(body) + f"\n{pad}}}"
+    if isinstance(value, list):
+        body = [f"{inner}{_bicep(item, depth + 1)}" for item in value]
+        return "[\n" + "\n".join(body) + f"\n{pad}]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    if value is None:
+        return "null"
+    return "'" + str(value).replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
+def terraform_file(*pools: PoolDef) -> str:
+    out = []
+    for pool in pools:
+        image = pool.image_reference()
+        args = {
+            "name": pool.name,
+            "resource_group_name": "rg-demo",
+            "account_name": "contoso",
+            "vm_size": pool.vm_size,
+        }
+        if pool.agent is not None:
+            args["node_agent_sku_id"] = pool.agent
+        settings = {"storageImageReference": image, **pool.vm_config, **pool.body, **pool.arm}
+        scale = settings.pop("scaleSettings", {})
+        settings.update(scale)
+        label = re.sub(r"\W", "_", pool.name)
+        out.append(f'resource "azurerm_batch_pool" "{label}" {{')
+        out += [f"  {key} = {_hcl(value)}" for key, value in args.items()]
+        out += _hcl_body(settings, 1)
+        out += ["}", ""]
+    return "\n".join(out)
+
+
+def _hcl_body(settings: dict, depth: int) -> list[str]:
+    pad = "  " * depth
+    lines = []
+    for key, value in settings.items():
+        name = spelled("terraform", key)
+        if isinstance(value, dict):
+            lines += [f"{pad}{name} {{", *_hcl_body(value, depth + 1), f"{pad}}}"]
+        elif isinstance(value, list) and value and isinstance(value[0], dict):
+            for item in value:
+                lines += [f"{pad}{name} {{", *_hcl_body(item, depth + 1), f"{pad}}}"]
+        else:
+            lines.append(f"{pad}{name} = {_hcl(value)}")
+    return lines
+
+
+def _hcl(value) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(_hcl(v) for v in value) + "]"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return json.dumps(str(value))
+
+
+def spelled(fmt: str, key: str) -> str:
+    """A setting's name as ``fmt`` writes it (Terraform snake case and its own renames)."""
+    if fmt != "terraform":
+        return key
+    if key in _TF_NAMES:
+        return _TF_NAMES[key]
+    return re.sub(r"(?<!^)([A-Z])", r"_\1", key).lower()
+
+
+_WRITERS = {
+    "arm": arm_template,
+    "pool-spec": pool_spec_yaml,
+    "bicep": bicep_file,
+    "terraform": terraform_file,
+}
+
+
 def write(fmt: str, folder: Path, *pools: PoolDef) -> tuple[str, str]:
     """(file name, text) of the pools written in ``fmt`` into ``folder``."""
-    text = arm_template(*pools) if fmt == "arm" else pool_spec_yaml(*pools)
+    text = _WRITERS[fmt](*pools)
     name = FILE_NAMES[fmt]
     (folder / name).write_text(text, encoding="utf-8")
     return name, text

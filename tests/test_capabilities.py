@@ -8,7 +8,7 @@ decision came from.
 from __future__ import annotations
 
 import pytest
-from pool_builders import FORMATS, PoolDef, findings, line_of, lint, of_pool, write
+from pool_builders import FORMATS, PoolDef, findings, line_of, lint, of_pool, spelled, write
 
 from batchlint import vmsizes
 
@@ -44,7 +44,7 @@ def test_containers_on_image_without_docker_capability_is_an_error(tmp_path, fmt
     assert finding["severity"] == "error"
     assert (finding["file"], finding["line"]) == (
         name,
-        line_of(text, "containerConfiguration", after="plain"),
+        line_of(text, spelled(fmt, "containerConfiguration"), after="plain"),
     )
     assert "supported-image entry canonical:ubuntu-24_04-lts:server |" in finding["evidence"][0]
     assert "bundled snapshot of 2026-12-03" in finding["evidence"][0]
@@ -264,7 +264,7 @@ def test_windows_configuration_on_linux_image_is_an_error(tmp_path, fmt):
 
     found = findings(doc, "os-configuration-mismatch")
     assert len(found) == 1 and of_pool(found, "linux") == found
-    assert found[0]["line"] == line_of(text, "windowsConfiguration", after="linux")
+    assert found[0]["line"] == line_of(text, spelled(fmt, "windowsConfiguration"), after="linux")
     assert f"image {UBUNTU} is Linux" in found[0]["message"]
     assert f"supported-image entry {UBUNTU} |" in found[0]["evidence"][0]
 
@@ -280,7 +280,7 @@ def test_linux_user_on_custom_image_with_windows_agent_is_an_error(tmp_path, fmt
 
     found = findings(doc, "os-configuration-mismatch")
     assert len(found) == 1
-    assert found[0]["line"] == line_of(text, "linuxUserConfiguration")
+    assert found[0]["line"] == line_of(text, spelled(fmt, "linuxUserConfiguration"))
     assert f"node agent '{WINDOWS_AGENT}' is Windows" in found[0]["message"]
 
 

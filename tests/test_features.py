@@ -8,7 +8,7 @@ and the lifecycle row the decision came from.
 from __future__ import annotations
 
 import pytest
-from pool_builders import FORMATS, PoolDef, findings, line_of, lint, of_pool, write
+from pool_builders import FORMATS, PoolDef, findings, line_of, lint, of_pool, spelled, write
 
 AS_OF = ("--as-of", "2026-12-10")
 UBUNTU = "canonical:ubuntu-24_04-lts:server"
@@ -41,7 +41,7 @@ def test_low_priority_nodes_give_an_info_about_spot(tmp_path, fmt):
     assert len(found) == 1 and of_pool(found, "spot") == found
     finding = found[0]
     assert finding["severity"] == "info"
-    assert finding["line"] == line_of(text, "targetLowPriorityNodes", after="spot")
+    assert finding["line"] == line_of(text, spelled(fmt, "targetLowPriorityNodes"), after="spot")
     assert "Batch retired low-priority nodes on 2025-09-30" in finding["message"]
     assert "lifecycle feature 'low-priority-nodes'" in finding["evidence"][0]
     assert "github.com/Azure/Batch/issues/196" in finding["evidence"][0]
@@ -83,7 +83,9 @@ def test_classic_communication_mode_after_its_date_is_an_error(tmp_path, fmt):
     assert len(found) == 1 and of_pool(found, "classic") == found
     finding = found[0]
     assert finding["severity"] == "error"
-    assert finding["line"] == line_of(text, "targetNodeCommunicationMode", after="classic")
+    assert finding["line"] == line_of(
+        text, spelled(fmt, "targetNodeCommunicationMode"), after="classic"
+    )
     assert "retired the classic node communication mode on 2026-03-31" in finding["message"]
     assert "lifecycle feature 'classic-node-communication-mode'" in finding["evidence"][0]
     assert finding["fix"] == "set targetNodeCommunicationMode to Simplified"
@@ -120,7 +122,7 @@ def test_pool_certificate_references_are_an_error(tmp_path, fmt):
     assert len(found) == 1 and of_pool(found, "certs") == found
     finding = found[0]
     assert finding["severity"] == "error"
-    key = "certificates" if fmt == "arm" else "certificateReferences"
+    key = "certificateReferences" if fmt == "pool-spec" else spelled(fmt, "certificates")
     assert finding["line"] == line_of(text, key, after="certs")
     assert "retired pool certificate references on 2024-02-29" in finding["message"]
     assert "lifecycle feature 'batch-account-certificates'" in finding["evidence"][0]
