@@ -141,15 +141,25 @@ def _root_instance(config: ModuleConfig, ctx: ReadContext, emitter: _Emitter) ->
 
 def _caller_in_run(folder: str, ctx: ReadContext) -> str | None:
     """Another folder of this run whose ``module`` blocks call ``folder``, if any."""
+    return ctx.cached("terraform-callers", ".", lambda _: _callers(ctx)).get(folder)
+
+
+def _callers(ctx: ReadContext) -> dict[str, str]:
+    """Each folder that a folder of this run calls as a local module, with its first caller.
+
+    Built once per run: asking every folder of the run for each file read would make a run
+    over many folders take time that grows with the square of their number.
+    """
     folders = {os.path.dirname(p) for p in ctx.inputs if p.lower().endswith(CONFIG_SUFFIXES)}
-    folders.discard(folder)
+    callers: dict[str, str] = {}
     for other in sorted(folders):
         config = load_module(other, ctx)
         for call in config.modules.values():
             source = _local_source(call)
-            if source and os.path.normpath(os.path.join(other, source)) == folder:
-                return other
-    return None
+            target = os.path.normpath(os.path.join(other, source)) if source else None
+            if target and target != other:
+                callers.setdefault(target, other)
+    return callers
 
 
 def _local_source(call: ModuleCall) -> str | None:
