@@ -3,11 +3,11 @@
 import textwrap
 from pathlib import Path
 
-from corpus_cases import chdir, plugins
-
 from batchlint.discover import Candidate
 from batchlint.engine import Linter
 from batchlint.reader import ReadContext, ReadOptions
+
+from corpus_cases import chdir, plugins
 
 POOL = """
 resource "azurerm_batch_pool" "p" {
