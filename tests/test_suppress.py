@@ -302,3 +302,43 @@ def test_suppression_rules_can_be_turned_off_in_the_rules_settings(here):
     sample.write(here, agent="batchlint-disable-next-line pool-seen")
     result = lint(sample.file, rules={"suppression-invalid": {"enabled": False}})
     assert [f.rule_name for f in result.findings] == ["pool-seen"]
+
+
+def test_directive_in_the_parameters_file_hides_the_finding_there(here):
+    template = SAMPLES["arm-jsonc"].render(agent_value="[parameters('agent')]")
+    template = template.replace(
+        '"resources"', '"parameters": {"agent": {"type": "string"}},\n  "resources"'
+    )
+    (here / "azuredeploy.json").write_text(template)
+    (here / "azuredeploy.parameters.json").write_text(
+        '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+        'deploymentParameters.json#", "contentVersion": "1.0.0.0",\n'
+        ' "parameters": {\n'
+        "  // batchlint-disable-next-line pool-seen -- prod keeps the old agent\n"
+        '  "agent": {"value": "batch.node.ubuntu 22.04"}}}\n'
+    )
+    result = lint("azuredeploy.json")
+    assert seen(result) == []
+    assert len(result.suppressed) == 1
+
+
+@pytest.mark.skipif(not reader_ready("bicep"), reason="the bicep reader is not there yet")
+def test_directive_above_a_module_call_covers_the_pools_it_makes(here):
+    (here / "modules").mkdir()
+    module = SAMPLES["bicep"].render().replace("name: 'pool-a'", "name: poolName")
+    (here / "modules" / "pool.bicep").write_text("param poolName string\n\n" + module)
+    (here / "main.bicep").write_text(
+        "// batchlint-disable-next-line pool-seen -- the module's pools are checked upstream\n"
+        "module first './modules/pool.bicep' = {\n"
+        "  name: 'first'\n"
+        "  params: {poolName: 'pool-1'}\n"
+        "}\n"
+        "\n"
+        "module second './modules/pool.bicep' = {\n"
+        "  name: 'second'\n"
+        "  params: {poolName: 'pool-2'}\n"
+        "}\n"
+    )
+    result = lint("main.bicep")
+    assert [f.pool for f in seen(result)] == ["pool-2"]
+    assert [f.pool for f in result.suppressed] == ["pool-1"]
