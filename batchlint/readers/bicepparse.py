@@ -130,7 +130,8 @@ class _Repairs:
         for node in _walk(tree.root_node):
             if node.type == "string":
                 text = data[node.start_byte : node.end_byte]
-                if not text.startswith(b"'''") and b"\n" in text:
+                open_end = node.child_count > 0 and node.children[-1].is_missing
+                if not text.startswith(b"'''") and (b"\n" in text or open_end):
                     return self._close_string(data, node)
             elif node.is_error:
                 patched = self._newer_syntax(data, node)
@@ -149,7 +150,8 @@ class _Repairs:
             )
         )
         self.broken_lines.add(line)
-        end = data.index(b"\n", node.start_byte)
+        end = data.find(b"\n", node.start_byte)
+        end = len(data) if end < 0 else end
         if data[end - 1 : end] == b"\r":
             end -= 1
         # One byte is inserted: later offsets move by one, lines do not.
@@ -178,9 +180,11 @@ class _Repairs:
             start = error.start_byte + keyword.start()
             return _blank(data, start, _statement_end(data, start))
 
-        dots = text.find(b"...")
+        # The grammar may take the first dot of a spread as a property access: look before.
+        window = max(error.start_byte - 2, 0)
+        dots = data.find(b"...", window, error.end_byte)
         if dots >= 0:
-            start = error.start_byte + dots
+            start = dots
             container = _container(error)
             if container in ("object", "array"):
                 self.spreads_at.add(start)
