@@ -188,3 +188,18 @@ def test_baseline_from_the_configuration_is_relative_to_it(here, monkeypatch):
     (here / ".batchlint.yaml").write_text("baseline: known.json\nfail-on: warning\n")
     monkeypatch.chdir(here / "infra")
     assert main(["--as-of", "2026-12-03", "-j1", "pools.yaml"]) == 0
+
+
+def test_baseline_works_for_plain_json_pool_specs(here):
+    body = {
+        "id": "pool-a",
+        "vmSize": "standard_d2s_v5",
+        "virtualMachineConfiguration": {
+            "imageReference": {"publisher": "canonical", "offer": "x", "sku": "y"},
+            "nodeAgentSKUId": "batch.node.ubuntu 22.04",
+        },
+    }
+    (here / "pool.json").write_text(json.dumps(body))
+    _create("baseline.json", "pool.json")
+    (here / "pool.json").write_text("\n\n" + json.dumps(body, indent=4))
+    assert seen(lint("pool.json", baseline="baseline.json")) == []
