@@ -22,7 +22,6 @@ log = logging.getLogger(__name__)
 
 INVALID_RULE = "BL401"
 UNUSED_RULE = "BL402"
-_SUPPRESSION_RULES = {INVALID_RULE, UNUSED_RULE}
 _JSON = (".json", ".jsonc")
 
 
@@ -37,9 +36,7 @@ def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
     suppressions, invalid = _collect(texts, result, known)
     suppressions += suppress.from_config(opts.suppressions)
 
-    own = [f for f in result.findings if f.rule_id in _SUPPRESSION_RULES]
-    others = [f for f in result.findings if f.rule_id not in _SUPPRESSION_RULES]
-    outcome = suppress.apply(others, suppressions, result.pools, today)
+    outcome = suppress.apply(result.findings, suppressions, result.pools, today)
     added = [_finding(linter, INVALID_RULE, i.location, _invalid_message(i)) for i in invalid]
     if opts.report_unused_suppressions:
         for item in outcome.unused:
@@ -49,7 +46,7 @@ def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
     added = [f for f in added if f is not None]
 
     result.suppressed.extend(outcome.hidden)
-    result.findings = outcome.kept + own
+    result.findings = outcome.kept
     if added:
         _merge(result, added)
     if outcome.hidden:

@@ -144,10 +144,10 @@ def _checked(location, scope, rules, reason, until_text, has_reason, known):
     until = None
     if until_text is not None:
         try:
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", until_text):
+                raise ValueError(until_text)
             until = dt.date.fromisoformat(until_text)
         except ValueError:
-            return Invalid(location, f"until={until_text} is not a date (use YYYY-MM-DD)")
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", until_text):
             return Invalid(location, f"until={until_text} is not a date (use YYYY-MM-DD)")
     return scope, tuple(dict.fromkeys(names)), reason, until
 
@@ -276,9 +276,9 @@ def _lit_tree(data, loc):
 
 
 def _from_entry(entry, known):
-    from batchlint.values import Lit, is_obj, plain
+    from batchlint.values import is_obj, plain
 
-    location = entry.loc if isinstance(entry, Lit) and entry.loc else Location("", 1)
+    location = entry.loc  # parsed by jsonpos, so every node has its place
     if not is_obj(entry):
         return Invalid(location, 'metadata "batchlint" must be an object with disable and reason')
     unknown = sorted(set(entry.value) - _METADATA_KEYS)
