@@ -211,18 +211,53 @@ _ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|U[0-9a-fA-F]{8}|.)|\$\$\{|%%\{", re.DO
 _SIMPLE_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "\\": "\\"}
 
 
+#: The first line of a top-level block: ``resource "type" "name" {`` at the start of a line.
+_TOP_BLOCK = re.compile(
+    rb'^[A-Za-z_][\w-]*(?:[ \t]+(?:"[^"\n]*"|[A-Za-z_][\w-]*))*[ \t]*\{', re.MULTILINE
+)
+
+
 def parse(text: str, path: str) -> HclFile:
-    """Parse a ``.tf`` or ``.tfvars`` file; syntax errors are returned, not raised."""
+    """Parse a ``.tf`` or ``.tfvars`` file; syntax errors are returned, not raised.
+
+    When the file has an error, each top-level block is parsed again on its own, so that one
+    broken block does not take the blocks after it along (tree-sitter's own recovery often
+    folds everything after an error into the broken block).
+    """
     data = text.encode("utf-8")
+    body, error = _parse_chunk(data, path, 0)
+    if error is None:
+        return HclFile(path, body, None)
+    starts = [m.start() for m in _TOP_BLOCK.finditer(data)]
+    if len(starts) < 2:
+        return HclFile(path, body, error)
+    if starts[0] != 0:
+        starts.insert(0, 0)
+    body = Body()
+    errors = []
+    for start, end in zip(starts, [*starts[1:], len(data)], strict=True):
+        part, part_error = _parse_chunk(data[start:end], path, data.count(b"\n", 0, start))
+        body.attributes.update(part.attributes)
+        body.blocks.extend(part.blocks)
+        if part_error is not None:
+            errors.append(part_error)
+    first = min(errors, key=lambda e: (e.line, e.column), default=error)
+    return HclFile(path, body, first)
+
+
+def _parse_chunk(data: bytes, path: str, row_offset: int) -> tuple[Body, ParseError | None]:
     tree = _parser().parse(data)
     conv = _Converter(data, lambda row, col: None, path)
+    conv.row_offset = row_offset
     strings = _multiline_strings(tree.root_node, data)
     conv.bad_offsets = [n.start_byte for n in strings]
     body = conv.body(tree.root_node)
     error = None
     if strings or tree.root_node.has_error:
         error = _first_error(tree.root_node, conv, strings)
-    return HclFile(path, body, error)
+        if error is not None and row_offset:
+            error = ParseError(error.message, error.line + row_offset, error.column)
+    return body, error
 
 
 def parse_expression(text: str, loc: Location) -> Expr:
@@ -269,6 +304,8 @@ class _Converter:
     def __init__(self, data: bytes, fixed: Callable, path: str, wrapped: bool = False) -> None:
         self.data = data
         self.wrapped = wrapped
+        #: Lines before ``data`` when it is one block cut from a larger file.
+        self.row_offset = 0
         #: Where quoted strings that run past their line start: their blocks are broken.
         self.bad_offsets: list[int] = []
         self.fixed = fixed
@@ -281,7 +318,8 @@ class _Converter:
         fixed = self.fixed(row, col)
         if fixed is not None:
             return fixed
-        return Location(self.path, row + 1, self._column(node.start_byte, row, col))
+        line = row + 1 + self.row_offset
+        return Location(self.path, line, self._column(node.start_byte, row, col))
 
     def _column(self, offset: int, row: int, col: int) -> int:
         start = offset - col
@@ -676,7 +714,7 @@ def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
                 )
             else:
                 row, col = node.start_point
-                message = f"syntax error: missing {node.type!r}"
+                message = f"syntax error at {_rest_of_line(conv.data, node.start_byte)!r}"
             found.append((row, col, message))
         elif node.is_error:
             row, col = node.start_point
@@ -686,5 +724,13 @@ def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
             stack.extend((c, block) for c in node.children)
     if not found:
         return None
-    row, col, message = min(found)
+    # An error inside a block is the cause; the block then looks unclosed as well.
+    inner = [f for f in found if not f[2].startswith("unclosed")]
+    row, col, message = min(inner or found)
     return ParseError(message, row + 1, col + 1)
+
+
+def _rest_of_line(data: bytes, offset: int) -> str:
+    end = data.find(b"\n", offset)
+    text = data[offset : end if end >= 0 else len(data)].decode("utf-8", "replace").strip()
+    return text[:30] or "end of line"
