@@ -14,12 +14,16 @@ import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from batchlint.cli import main
 
+CORPUS = Path(__file__).parent / "corpus"
+WRITTEN = CORPUS / "written"
+REAL = CORPUS / "real"
 ARM_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
 FORMATS = ("arm", "pool-spec", "bicep", "terraform")
 FILE_NAMES = {
@@ -235,18 +239,45 @@ def line_of(text: str, needle: str, after: str | None = None) -> int:
     raise AssertionError(f"{needle!r} not in the text")
 
 
-def lint(folder: Path, name: str, *args: str) -> dict:
-    """The JSON document of ``batchlint`` run on one file, in-process."""
+def lint(folder: Path, *args: str) -> dict:
+    """The JSON document of ``batchlint ARGS`` run in ``folder``, in-process."""
     out, err = io.StringIO(), io.StringIO()
     old = os.getcwd()
     os.chdir(folder)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            code = main(["--no-config", "-j", "1", "-f", "json", "--fail-on", "never", *args, name])
+            code = main(["--no-config", "-j", "1", "-f", "json", "--fail-on", "never", *args])
     finally:
         os.chdir(old)
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue())
+
+
+def corpus_findings(rule_ids: tuple[str, ...], as_of: str) -> dict[str, list[tuple]]:
+    """(rule, file, line) of the given rules for each written case folder (by its name) and
+    for the whole real corpus (``"real"``); places without such findings are left out."""
+    out = {place: _picked(doc, rule_ids) for place, doc in _corpus_documents(as_of).items()}
+    return {place: found for place, found in out.items() if found}
+
+
+@lru_cache(maxsize=2)
+def _corpus_documents(as_of: str) -> dict[str, dict]:
+    # Linted once per process: the capability and the feature tests read the same run.
+    docs = {}
+    for case in sorted(p for p in WRITTEN.iterdir() if p.is_dir()):
+        inputs = json.loads((case / "expected.json").read_text())["inputs"]
+        docs[case.name] = lint(case, "--as-of", as_of, *inputs)
+    docs["real"] = lint(REAL, "--as-of", as_of, ".")
+    return docs
+
+
+def _picked(doc: dict, rule_ids: tuple[str, ...]) -> list[tuple]:
+    found = [
+        (f["rule_name"], f["file"].removeprefix("./"), f["line"])
+        for f in doc["findings"]
+        if f["rule_id"] in rule_ids
+    ]
+    return sorted(found)
 
 
 def findings(document: dict, rule: str) -> list[dict]:

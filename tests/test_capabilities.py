@@ -8,7 +8,17 @@ decision came from.
 from __future__ import annotations
 
 import pytest
-from pool_builders import FORMATS, PoolDef, findings, line_of, lint, of_pool, spelled, write
+from pool_builders import (
+    FORMATS,
+    PoolDef,
+    corpus_findings,
+    findings,
+    line_of,
+    lint,
+    of_pool,
+    spelled,
+    write,
+)
 
 from batchlint import vmsizes
 
@@ -309,3 +319,58 @@ def test_gpu_vendor_comes_from_the_family_row():
     assert sizes.gpu("Standard_ND96isr_MI300X_v5").vendor == "AMD"
     assert sizes.gpu("standard_nc24ads_a100_v4").vendor == "NVIDIA"
     assert sizes.gpu("Standard_D4s_v5") is None
+
+
+# -- the corpus ------------------------------------------------------------------------------
+
+#: Every finding of these rules over tests/corpus, each read against its file and judged right:
+#: containers on images whose entry lacks DockerCompatible (Windows Server, plain Ubuntu, Alma
+#: x86_64), NCv3 sizes past the Batch date, and D/Dv2 and Fsv2 sizes that the platform retires.
+#: GPU pools in the corpus use Ubuntu HPC images, which carry the driver, so BL203 stays quiet.
+CORPUS_CAPABILITY_FINDINGS = {
+    "arm-01-toplevel-literal": [("container-image-not-docker-compatible", "azuredeploy.json", 81)],
+    "arm-03-nested-child-pools": [("vm-size-retired", "azuredeploy.json", 32)],
+    "arm-05-copy-loop": [
+        ("vm-size-retired", "azuredeploy.json", 82),
+        ("vm-size-retired", "azuredeploy.json", 82),
+    ],
+    "arm-06-params-file-override": [
+        ("container-image-not-docker-compatible", "azuredeploy.json", 52)
+    ],
+    "arm-07-jsonc-comments": [("vm-size-retired", "azuredeploy.json", 21)],
+    "bicep-02-params-vars-object-param": [("vm-size-retired", "main.bicep", 72)],
+    "bicep-03-parent-and-loop": [("vm-size-retired", "main.bicep", 20)],
+    "bicep-08-module-loop-object-param": [
+        ("container-image-not-docker-compatible", "main.bicep", 31)
+    ],
+    "bicep-10-bicepparam-only": [("container-image-not-docker-compatible", "infra/main.bicep", 35)],
+    "dataplane-01-json-basic": [("container-image-not-docker-compatible", "pool-add.json", 13)],
+    "dataplane-02-yaml-list": [("container-image-not-docker-compatible", "pools.yaml", 25)],
+    "terraform-08-tf-json-basic": [("container-image-not-docker-compatible", "main.tf.json", 49)],
+    "terraform-09-tf-json-vars-list-blocks": [("vm-size-retired", "main.tf.json", 14)],
+    "real": [
+        ("vm-size-retired", "arm/quickstart-batch-pool-no-public-ip-azuredeploy.json", 26),
+        (
+            "vm-size-retired",
+            "arm/restspec-rm-2024-07-01-PoolCreate_SharedImageGallery-example.json",
+            15,
+        ),
+        (
+            "vm-size-retired",
+            "dataplane/azure-docs-cli-samples-render-mypool-rendering-windows2016-pinned.json",
+            3,
+        ),
+        (
+            "vm-size-retired",
+            "other/batch-rendering-3dsmax-pool-template-vmconfig-via-variable.json",
+            39,
+        ),
+        ("vm-size-retired", "other/batchcliext-ffmpeg-pool-template-image-via-variables.json", 5),
+        ("vm-size-retired", "other/batchcliext-testdata-pool-simple-debian8.json", 8),
+    ],
+}
+
+
+def test_corpus_gives_exactly_the_judged_capability_findings():
+    rule_ids = ("BL201", "BL202", "BL203", "BL204", "BL205", "BL206")
+    assert corpus_findings(rule_ids, AS_OF[1]) == CORPUS_CAPABILITY_FINDINGS

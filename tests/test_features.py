@@ -8,7 +8,17 @@ and the lifecycle row the decision came from.
 from __future__ import annotations
 
 import pytest
-from pool_builders import FORMATS, PoolDef, findings, line_of, lint, of_pool, spelled, write
+from pool_builders import (
+    FORMATS,
+    PoolDef,
+    corpus_findings,
+    findings,
+    line_of,
+    lint,
+    of_pool,
+    spelled,
+    write,
+)
 
 AS_OF = ("--as-of", "2026-12-10")
 UBUNTU = "canonical:ubuntu-24_04-lts:server"
@@ -154,3 +164,34 @@ def test_image_without_version_is_not_pinned(tmp_path, fmt):
     pool = PoolDef("open", SIZE, UBUNTU, AGENT, version=None)
     _, doc = run(tmp_path, fmt, pool)
     assert findings(doc, "image-version-pinned") == []
+
+
+# -- the corpus ------------------------------------------------------------------------------
+
+#: Every finding of these rules over tests/corpus, each read against its file and judged right:
+#: the rendering pool of the Azure CLI samples asks for low-priority nodes and pins its image
+#: version, and the 3ds Max template pins its rendering image version.
+CORPUS_FEATURE_FINDINGS = {
+    "real": [
+        (
+            "image-version-pinned",
+            "dataplane/azure-docs-cli-samples-render-mypool-rendering-windows2016-pinned.json",
+            9,
+        ),
+        (
+            "image-version-pinned",
+            "other/batch-rendering-3dsmax-pool-template-vmconfig-via-variable.json",
+            111,
+        ),
+        (
+            "low-priority-nodes-retired",
+            "dataplane/azure-docs-cli-samples-render-mypool-rendering-windows2016-pinned.json",
+            14,
+        ),
+    ],
+}
+
+
+def test_corpus_gives_exactly_the_judged_feature_findings():
+    rule_ids = ("BL207", "BL208", "BL209", "BL210")
+    assert corpus_findings(rule_ids, AS_OF[1]) == CORPUS_FEATURE_FINDINGS
