@@ -156,12 +156,12 @@ def from_comments(
     path: str, text: str, known: dict[str, str]
 ) -> tuple[list[Suppression], list[Invalid]]:
     """The inline suppressions of one file's text."""
-    from batchlint import comments
-
     found: list[Suppression] = []
     invalid: list[Invalid] = []
     if MARK not in text:
         return found, invalid
+    from batchlint import comments
+
     scan = comments.scan(text, path)
     if scan is None:
         return found, invalid
