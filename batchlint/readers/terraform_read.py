@@ -1,0 +1,412 @@
+"""Reading Terraform files: configuration folders, variables files and plan JSON.
+
+Reading one file of a folder reads the whole folder as one module (variables, locals and
+resources may sit in any of its files), with the variable values ``terraform plan`` would use;
+the pools reported are those declared in that file, and those of the local modules its
+``module`` blocks call. ``.tfvars`` files are checked for syntax only. A folder that another
+folder of the run calls as a module is read through that call, not as a root of its own.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, replace
+
+from batchlint.extract import pool_from_arm_properties
+from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
+from batchlint.reader import ParseError, ReadContext, SourceFile, looks_relevant, parse_json
+from batchlint.readers import hcl
+from batchlint.readers.hclexpr import NoReferences, Scope, evaluate, relabel
+from batchlint.readers.terraform_config import (
+    CONFIG_SUFFIXES,
+    ModuleCall,
+    ModuleConfig,
+    Resource,
+    load_module,
+    parse_file,
+)
+from batchlint.readers.terraform_eval import (
+    MODULE_META_ARGUMENTS,
+    ModuleInstance,
+    eval_body,
+    instances,
+)
+from batchlint.readers.terraform_pool import is_azapi_pool_type, pool_from_azurerm
+from batchlint.readers.terraform_vars import root_inputs
+from batchlint.readers.tfplan import is_plan, read_plan
+from batchlint.values import Lit, Node, Unknown, get, to_value
+
+log = logging.getLogger(__name__)
+
+FORMAT = "terraform"
+VAR_SUFFIXES = (".tfvars", ".tfvars.json")
+MAX_MODULE_DEPTH = 32
+_ACCOUNT_TYPES = ("azurerm_batch_account", "azapi_resource")
+_RELEVANT = ("azurerm_batch", "microsoft.batch", "node_agent_sku_id")
+
+
+def _relevant(source: SourceFile) -> bool:
+    if source.explicit or looks_relevant(source):
+        return True
+    low = source.text[:1_000_000].lower()
+    return any(word in low for word in _RELEVANT)
+
+
+def _reported(ctx: ReadContext) -> set[str]:
+    """Files whose syntax errors this run has already reported (each is reported once)."""
+    return ctx.cached("terraform-reported", "", lambda _: set())
+
+
+def _read_variables_file(source: SourceFile, ctx: ReadContext) -> ReadResult:
+    result = ReadResult()
+    path = source.abspath
+    try:
+        parsed = parse_file(path, ctx, source.path)
+        error = parsed.error
+    except ParseError as exc:
+        error = exc
+    if error is not None and path not in _reported(ctx):
+        _reported(ctx).add(path)
+        result.diagnostics.append(_parse_diagnostic(source.path, error))
+    return result
+
+
+def _parse_diagnostic(display: str, error: ParseError) -> Diagnostic:
+    return Diagnostic("parse-error", Location(display, error.line, error.column), error.message)
+
+
+def _read_configuration(source: SourceFile, ctx: ReadContext) -> ReadResult:
+    path = source.abspath
+    folder = os.path.dirname(path)
+
+    def display(p: str) -> str:
+        return source.path if p == path else ctx.display_path(p)
+
+    config = load_module(folder, ctx, display)
+    emitter = _Emitter(ctx)
+    error = config.errors.get(path)
+    if error is not None and path not in _reported(ctx):
+        _reported(ctx).add(path)
+        if _relevant(source):
+            emitter.result.diagnostics.append(_parse_diagnostic(source.path, error))
+    if path not in config.files:
+        return emitter.result
+
+    caller = _caller_in_run(folder, ctx)
+    if caller is not None:
+        log.debug(
+            "%s: module folder called from %s; its pools are read through the call",
+            source.path,
+            ctx.display_path(caller),
+        )
+        return emitter.result
+
+    emitter.report_errors(config, skip=path)
+    root = _root_instance(config, ctx, emitter)
+    emitter.walk(root, path, via=(), chain=(folder,), prefix="")
+    return emitter.finish()
+
+
+def _root_instance(config: ModuleConfig, ctx: ReadContext, emitter: _Emitter) -> ModuleInstance:
+    def build(_folder: str) -> ModuleInstance:
+        return ModuleInstance(config, root_inputs(config, ctx, emitter.report_file_error))
+
+    return ctx.cached("terraform-root", config.folder, build)
+
+
+def _caller_in_run(folder: str, ctx: ReadContext) -> str | None:
+    """Another folder of this run whose ``module`` blocks call ``folder``, if any."""
+    return ctx.cached("terraform-callers", ".", lambda _: _callers(ctx)).get(folder)
+
+
+def _callers(ctx: ReadContext) -> dict[str, str]:
+    """Each folder that a folder of this run calls as a local module, with its first caller.
+
+    Built once per run: asking every folder of the run for each file read would make a run
+    over many folders take time that grows with the square of their number.
+    """
+    folders = {os.path.dirname(p) for p in ctx.inputs if p.lower().endswith(CONFIG_SUFFIXES)}
+    callers: dict[str, str] = {}
+    for other in sorted(folders):
+        config = load_module(other, ctx)
+        for call in config.modules.values():
+            source = _local_source(call)
+            target = os.path.normpath(os.path.join(other, source)) if source else None
+            if target and target != other:
+                callers.setdefault(target, other)
+    return callers
+
+
+def _local_source(call: ModuleCall) -> str | None:
+    attr = call.body.attributes.get("source")
+    if attr is None:
+        return None
+    value = evaluate(attr.expr, Scope(NoReferences()))
+    if not isinstance(value, Lit) or not isinstance(value.value, str):
+        return None
+    text = value.value
+    return text if text.startswith(("./", "../", ".\\", "..\\")) or text in (".", "..") else None
+
+
+@dataclass
+class _Found:
+    pool: Pool
+    address: str
+    named: bool  # the name comes from the configuration, not from the address
+
+
+class _Emitter:
+    """Walks module instances and collects their pools and diagnostics for one file."""
+
+    def __init__(self, ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.result = ReadResult()
+        self.found: list[_Found] = []
+        #: The module instances being walked, outermost first.
+        self.stack: list[ModuleInstance] = []
+
+    # -- diagnostics ----------------------------------------------------------------------
+
+    def report_file_error(self, path: str, error: ParseError) -> None:
+        reported = _reported(self.ctx)
+        if path in reported or path in self.ctx.inputs:
+            return  # an input reports its own errors when it is read
+        reported.add(path)
+        display = self.ctx.display_path(path)
+        self.result.diagnostics.append(_parse_diagnostic(display, error))
+        self.result.depends_on.append(display)
+
+    def report_errors(self, config: ModuleConfig, skip: str | None = None) -> None:
+        for path, error in config.errors.items():
+            if path != skip:
+                self.report_file_error(path, error)
+
+    # -- walking --------------------------------------------------------------------------
+
+    def walk(self, instance: ModuleInstance, file: str | None, via, chain, prefix: str) -> None:
+        self.stack.append(instance)
+        try:
+            self._walk(instance, file, via, chain, prefix)
+        finally:
+            self.stack.pop()
+
+    def _walk(self, instance: ModuleInstance, file: str | None, via, chain, prefix: str) -> None:
+        config = instance.config
+        items: list = [r for r in config.resources.values() if r.mode == "resource"]
+        items += list(config.modules.values())
+        items = [i for i in items if file is None or i.file == file]
+        items.sort(key=lambda i: (i.file, i.loc.line, i.loc.column))
+        for item in items:
+            if isinstance(item, ModuleCall):
+                self._module(item, instance, via, chain, prefix)
+            elif item.type == "azurerm_batch_pool":
+                self._azurerm(item, instance, via, prefix)
+            elif item.type == "azapi_resource":
+                self._azapi(item, instance, via, prefix)
+
+    def _azurerm(self, res: Resource, instance: ModuleInstance, via, prefix: str) -> None:
+        made = instances(res.body, instance.scope)
+        if not made:
+            log.debug("%s%s: no instances (count or for_each is empty)", prefix, res.address)
+        for key, scope in made:
+            body = eval_body(res.body, scope, res.loc)
+            name = _name(get(body, "name", ignore_case=False))
+            address = f"{prefix}{res.address}{_suffix(key)}"
+            region = _account_region(res.body.attributes.get("account_name"), scope)
+            if region is None:
+                region = self._region_by_name(get(body, "account_name", ignore_case=False))
+            pool = pool_from_azurerm(name or address, FORMAT, res.loc, body, region=region, via=via)
+            self.found.append(_Found(pool, address, name is not None))
+
+    def _azapi(self, res: Resource, instance: ModuleInstance, via, prefix: str) -> None:
+        attrs = res.body.attributes
+        if "type" not in attrs:
+            return
+        for key, scope in instances(res.body, instance.scope):
+            if not is_azapi_pool_type(evaluate(attrs["type"].expr, scope)):
+                return
+            body_attr = attrs.get("body")
+            body = None
+            if body_attr is not None:
+                expr = body_attr.expr
+                if isinstance(expr, hcl.Call) and expr.name == "jsonencode" and expr.args:
+                    expr = expr.args[0]  # the object itself keeps the place of each value
+                body = evaluate(expr, scope)
+            name = _name(evaluate(attrs["name"].expr, scope)) if "name" in attrs else None
+            address = f"{prefix}{res.address}{_suffix(key)}"
+            region = _account_region(attrs.get("parent_id"), scope)
+            pool = pool_from_arm_properties(
+                name or address,
+                FORMAT,
+                res.loc,
+                get(body, "properties"),
+                region=region,
+                via=via,
+            )
+            self.found.append(_Found(pool, address, name is not None))
+
+    def _region_by_name(self, account: Node | None) -> Value | None:
+        """The location of the account named ``account`` in this module or a calling one."""
+        if not isinstance(account, Lit) or not isinstance(account.value, str):
+            return None
+        for instance in reversed(self.stack):
+            place = instance.account_locations().get(account.value)
+            if isinstance(place, Lit) and isinstance(place.value, str):
+                return to_value(place)
+        return None
+
+    def _module(self, call: ModuleCall, instance: ModuleInstance, via, chain, prefix) -> None:
+        source = _local_source(call)
+        if source is None:
+            log.debug("module %s: source is not a local path; not followed", call.name)
+            return
+        folder = os.path.normpath(os.path.join(instance.config.folder, source))
+        shown = self.ctx.display_path(folder)
+        if not os.path.isdir(folder):
+            self._diagnose(
+                call,
+                f'module "{call.name}": local source {source!r} not found '
+                f"({shown} is not a folder)",
+                source,
+            )
+            return
+        if folder in chain:
+            path = " -> ".join(self.ctx.display_path(f) for f in (*chain, folder))
+            self._diagnose(
+                call,
+                f'module "{call.name}" calls a module that is already being '
+                f"read ({path}); the cycle is not followed",
+                source,
+            )
+            return
+        if len(chain) >= MAX_MODULE_DEPTH:
+            self._diagnose(
+                call,
+                f'module "{call.name}": modules nested deeper than '
+                f"{MAX_MODULE_DEPTH} levels are not followed",
+                source,
+            )
+            return
+        child_config = load_module(folder, self.ctx)
+        self.result.depends_on.extend(self.ctx.display_path(f) for f in child_config.files)
+        self.report_errors(child_config)
+        for key, scope in instances(call.body, instance.scope):
+            inputs = {
+                name: relabel(evaluate(attr.expr, scope), f"argument of module {call.name}")
+                for name, attr in call.body.attributes.items()
+                if name not in MODULE_META_ARGUMENTS
+            }
+            child = ModuleInstance(
+                child_config,
+                inputs,
+                label=f'module "{call.name}"',
+                missing=f"no default and module {call.name!r} does not set it",
+            )
+            self.walk(
+                child,
+                None,
+                (*via, call.loc),
+                (*chain, folder),
+                f"{prefix}module.{call.name}{_suffix(key)}.",
+            )
+
+    def _diagnose(self, call: ModuleCall, message: str, source: str) -> None:
+        self.result.diagnostics.append(
+            Diagnostic("module-not-found", call.loc, message, detail=source)
+        )
+
+    # -- result ---------------------------------------------------------------------------
+
+    def finish(self) -> ReadResult:
+        """The pools, with ``[index]`` added where instances of one definition share a name."""
+        by_name: dict[tuple, int] = {}
+        for item in self.found:
+            key = (item.pool.location, item.pool.name)
+            by_name[key] = by_name.get(key, 0) + 1
+        for item in self.found:
+            pool = item.pool
+            if item.named and by_name[(pool.location, pool.name)] > 1:
+                pool = replace(pool, name=f"{pool.name}{_instance_suffix(item.address)}")
+            self.result.pools.append(pool)
+        return self.result
+
+
+def _suffix(key: Node) -> str:
+    if isinstance(key, Unknown):
+        return "[?]"
+    if key.value is None:
+        return ""
+    if isinstance(key.value, str):
+        return f'["{key.value}"]'
+    return f"[{key.value}]"
+
+
+def _instance_suffix(address: str) -> str:
+    """The instance keys of an address: ``module.m["a"].azurerm_batch_pool.p[0]`` gives
+    ``["a"][0]``."""
+    out = []
+    depth = 0
+    for ch in address:
+        if ch == "[":
+            depth += 1
+        if depth:
+            out.append(ch)
+        if ch == "]":
+            depth -= 1
+    return "".join(out)
+
+
+def _name(node: Node | None) -> str | None:
+    if (
+        isinstance(node, Lit)
+        and node.value is not None
+        and not isinstance(node.value, (dict, list))
+    ):
+        return str(node.value)
+    return None
+
+
+def _account_region(attr: hcl.Attribute | None, scope: Scope) -> Value | None:
+    """The location of the Batch account that a pool's ``account_name`` / ``parent_id`` names."""
+    if attr is None:
+        return None
+    expr = attr.expr
+    if isinstance(expr, hcl.JsonValue) and isinstance(expr.node.value, str):
+        try:
+            expr = hcl.parse_template(expr.node.value, expr.loc)
+        except ParseError:
+            return None
+    if (
+        isinstance(expr, hcl.Template)
+        and len(expr.parts) == 1
+        and isinstance(expr.parts[0], hcl.Expr)
+    ):
+        expr = expr.parts[0]
+    if not isinstance(expr, hcl.GetAttr) or expr.name not in ("name", "id"):
+        return None
+    root = expr.obj
+    while isinstance(root, (hcl.GetAttr, hcl.Index)):
+        root = root.obj
+    if not isinstance(root, hcl.Ref) or root.name not in _ACCOUNT_TYPES:
+        return None
+    node = evaluate(hcl.GetAttr(expr.obj, "location", expr.loc), scope)
+    if isinstance(node, Lit) and isinstance(node.value, str):
+        return to_value(node)
+    return None
+
+
+def read_file(source: SourceFile, ctx: ReadContext) -> ReadResult | None:
+    """Pools and diagnostics of one Terraform file, or None for JSON that is not a plan."""
+    low = source.path.lower()
+    if low.endswith(VAR_SUFFIXES):
+        return _read_variables_file(source, ctx)
+    if low.endswith(CONFIG_SUFFIXES):
+        return _read_configuration(source, ctx)
+    try:
+        root, _ = parse_json(source, ctx)
+    except ParseError:
+        return None  # not ours to report: the JSON readers after this one will
+    if is_plan(root):
+        return read_plan(root)
+    return None
