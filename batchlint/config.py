@@ -13,7 +13,7 @@ import re
 from batchlint.configfile import ConfigFile, display_path, find, load
 from batchlint.options import LintOptions, UsageError
 
-_SIZE = re.compile(r"^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)b?\s*$", re.IGNORECASE)
+_SIZE = r"(?i)^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)b?\s*$"
 
 
 def check_rule_names(config: ConfigFile, known: dict[str, str]) -> None:
@@ -94,7 +94,7 @@ def _text(value) -> str:
 def _size(value) -> int:
     if isinstance(value, int):
         return value
-    match = _SIZE.match(value)
+    match = re.match(_SIZE, value)
     factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
     return int(float(match.group(1)) * factor)
 

@@ -25,7 +25,9 @@ TABLE = ("tool", "batchlint")
 #: A guard for alias-heavy YAML: a configuration has a few dozen values, not thousands.
 MAX_VALUES = 20_000
 
-_TOML_TABLE = re.compile(r'^\s*\[\[?\s*tool\s*\.\s*("batchlint"|batchlint)\s*[\].]', re.MULTILINE)
+# Patterns are kept as text and compiled on first use (``re`` caches them): a run without a
+# configuration file should not pay for compiling them.
+_TOML_TABLE = r'(?m)^\s*\[\[?\s*tool\s*\.\s*("batchlint"|batchlint)\s*[\].]'
 
 
 @dataclass(frozen=True)
@@ -80,7 +82,7 @@ def find(start: str) -> str | None:
 def _has_table(path: str) -> bool:
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
-            return _TOML_TABLE.search(handle.read()) is not None
+            return re.search(_TOML_TABLE, handle.read()) is not None
     except OSError:
         return False
 
@@ -222,9 +224,9 @@ def _plain(value):
 
 
 _TOML_KEY = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
-_TOML_HEADER = re.compile(rf"^\s*(\[\[?)\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]\]?")
-_TOML_ASSIGN = re.compile(rf"^\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*=")
-_TOML_PART = re.compile(r"""[A-Za-z0-9_-]+|"((?:[^"\\]|\\.)*)"|'([^']*)'""")
+_TOML_HEADER = rf"^\s*(\[\[?)\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*\]\]?"
+_TOML_ASSIGN = rf"^\s*({_TOML_KEY}(?:\s*\.\s*{_TOML_KEY})*)\s*="
+_TOML_PART = r"""[A-Za-z0-9_-]+|"((?:[^"\\]|\\.)*)"|'([^']*)'"""
 
 
 def _toml_lines(text: str) -> dict:
@@ -242,7 +244,7 @@ def _toml_lines(text: str) -> dict:
             if raw.count(in_string) % 2 == 1:
                 in_string = None
             continue
-        header = _TOML_HEADER.match(raw)
+        header = re.match(_TOML_HEADER, raw)
         if header:
             keys = _toml_parts(header.group(2))
             if header.group(1) == "[[":
@@ -253,7 +255,7 @@ def _toml_lines(text: str) -> dict:
             table = keys
             lines.setdefault(keys, number)
             continue
-        assign = _TOML_ASSIGN.match(raw)
+        assign = re.match(_TOML_ASSIGN, raw)
         if assign:
             keys = table + _toml_parts(assign.group(1))
             for depth in range(len(table) + 1, len(keys) + 1):
@@ -266,7 +268,7 @@ def _toml_lines(text: str) -> dict:
 
 def _toml_parts(dotted: str) -> tuple:
     parts = []
-    for match in _TOML_PART.finditer(dotted):
+    for match in re.finditer(_TOML_PART, dotted):
         if match.group(1) is not None:
             parts.append(match.group(1))
         elif match.group(2) is not None:

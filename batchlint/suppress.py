@@ -31,8 +31,9 @@ log = logging.getLogger(__name__)
 MARK = "batchlint-disable"
 ALL = "all"
 
-_DIRECTIVE = re.compile(r"^[\s*]*batchlint-(?P<kind>disable[\w-]*)(?P<rest>.*)$", re.DOTALL)
-_UNTIL = re.compile(r"(?<!\S)until=(?P<date>\S*)")
+# Compiled on first use (``re`` caches them); most runs have no directive at all.
+_DIRECTIVE = r"(?s)^[\s*]*batchlint-(?P<kind>disable[\w-]*)(?P<rest>.*)$"
+_UNTIL = r"(?<!\S)until=(?P<date>\S*)"
 _KINDS = {"disable-next-line": "next-line", "disable-file": "file"}
 _METADATA_KEYS = {"disable", "reason", "until"}
 
@@ -100,7 +101,7 @@ def parse_directive(
 
     A directive must open the comment, so a comment that only mentions one is not taken for it.
     """
-    match = _DIRECTIVE.match(text)
+    match = re.match(_DIRECTIVE, text)
     if match is None:
         return None
     kind = _KINDS.get(match.group("kind"))
@@ -112,7 +113,7 @@ def parse_directive(
         )
     rest = " ".join(match.group("rest").split())
     until_text = None
-    found = _UNTIL.search(rest)
+    found = re.search(_UNTIL, rest)
     if found:
         until_text = found.group("date")
         rest = (rest[: found.start()] + rest[found.end() :]).strip()
