@@ -1,0 +1,457 @@
+"""What a deployment of a Bicep template creates: its pools, through loops, conditions, modules.
+
+``read`` gives the pools and diagnostics of one input, a template or a .bicepparam file. Values
+come from the .bicepparam file, the parameters files or the defaults (see ``bicep``), and pass
+into local modules through the call's ``params``. Each pool is built by the same
+``pool_from_arm_properties`` as ARM pools, from the evaluated ``properties``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass, replace
+
+from batchlint.extract import pool_from_arm_properties
+from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
+from batchlint.reader import ParseError, ReadContext, SourceFile, parse_json_file
+from batchlint.readers import bicepsyntax as syn
+from batchlint.readers.arm import parameter_files_for, template_scope, walk_template
+from batchlint.readers.armexpr import relabel
+from batchlint.readers.bicepexpr import Scope, evaluate, iterations
+from batchlint.readers.bicepfiles import is_registry, load, reported_through
+from batchlint.values import Lit, Node, Unknown, get, get_path, is_obj, to_value
+
+log = logging.getLogger(__name__)
+
+POOL_TYPE = "microsoft.batch/batchaccounts/pools"
+ACCOUNT_TYPE = "microsoft.batch/batchaccounts"
+MAX_MODULE_DEPTH = 16
+_IMAGE_PATH = ("deploymentConfiguration", "virtualMachineConfiguration", "imageReference")
+
+
+def read(source: SourceFile, ctx: ReadContext) -> ReadResult:
+    """The pools and diagnostics of one Bicep input."""
+    walk = _Walk(ctx)
+    if source.path.lower().endswith(".bicepparam"):
+        walk.parameters_file(source)
+    else:
+        walk.template(source)
+    return walk.result
+
+
+def resource_kind(type_text: str) -> str:
+    """The resource type without its API version, in lower case."""
+    return type_text.split("@", 1)[0].strip().lower()
+
+
+class _Walk:
+    """One read: the pools and diagnostics found from one input file."""
+
+    def __init__(self, ctx: ReadContext) -> None:
+        self.ctx = ctx
+        self.result = ReadResult()
+        self._reported: set[str] = set()
+
+    # -- the two kinds of input -------------------------------------------------------------
+
+    def template(self, source: SourceFile) -> None:
+        path = os.path.abspath(source.path)
+        through = reported_through(self.ctx).get(path)
+        if through:
+            log.debug("%s: reported through %s", source.path, self.ctx.display_path(through))
+            return
+        file = load(self.ctx, path, source.path, source.text)
+        self._syntax(file)
+        overrides = self._parameter_values(path)
+        self.deployment(file, path, self._scope(file, overrides))
+
+    def parameters_file(self, source: SourceFile) -> None:
+        path = os.path.abspath(source.path)
+        params = load(self.ctx, path, source.path, source.text)
+        self._syntax(params)
+        using = params.using
+        if using is None or using.source.strip().lower() == "none":
+            log.debug("%s: no template named by a using line", source.path)
+            return
+        if is_registry(using.source):
+            log.debug("%s: template %s is not fetched", source.path, using.source)
+            return
+        target = os.path.normpath(os.path.join(os.path.dirname(path), using.source))
+        template = self._follow(target, using.loc, f"template {using.source} named by using")
+        if template is None:
+            return
+        unset = f"{source.path} does not set it"
+        values = bicepparam_values(params, source.path)
+        self.deployment(template, target, self._scope(template, values, unset))
+
+    # -- parameter values -------------------------------------------------------------------
+
+    def _parameter_values(self, template: str) -> dict[str, Node]:
+        files = list(self.ctx.options.parameter_files) or parameter_files_for(template)
+        values: dict[str, Node] = {}
+        for path in files:
+            full = os.path.abspath(path)
+            display = self.ctx.display_path(full)
+            if full.lower().endswith(".bicepparam"):
+                values.update(self._bicepparam_for(full, display, template))
+            else:
+                values.update(self._json_parameters(full, display))
+        return values
+
+    def _bicepparam_for(self, path: str, display: str, template: str) -> dict[str, Node]:
+        params = self._follow(path, None, f"parameters file {display}")
+        if params is None or params.using is None or is_registry(params.using.source):
+            return {}
+        target = os.path.normpath(os.path.join(os.path.dirname(path), params.using.source))
+        if target != template:
+            return {}  # it belongs to another template
+        return bicepparam_values(params, display)
+
+    def _json_parameters(self, path: str, display: str) -> dict[str, Node]:
+        try:
+            root, _ = parse_json_file(path, display, self.ctx)
+        except OSError as exc:
+            message = f"cannot read parameters file: {exc.strerror}"
+            self._diagnostic("parse-error", Location(display, 1), message)
+            return {}
+        except ParseError as exc:
+            self._diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
+            return {}
+        self.result.depends_on.append(display)
+        params = get(root, "parameters")
+        if not is_obj(params):
+            return {}
+        return {name: _json_value(name, entry, display) for name, entry in params.value.items()}
+
+    def _scope(self, file, overrides: dict[str, Node], unset: str | None = None, **extra):
+        reason = unset or "no parameters file sets it"
+        return Scope(
+            file,
+            overrides,
+            lambda name: f"parameter {name} has no default and {reason}",
+            self._importer(file),
+            **extra,
+        )
+
+    def _importer(self, file):
+        """Values that a file imports from another local Bicep file."""
+
+        here = os.path.dirname(os.path.abspath(file.path))
+
+        def imported(statement, name: str, loc: Location) -> Node:
+            if is_registry(statement.source):
+                return Unknown(f"{name} is imported from {statement.source}, not fetched", loc)
+            path = os.path.normpath(os.path.join(here, statement.source))
+            try:
+                other = load(self.ctx, path, self.ctx.display_path(path))
+            except (OSError, ParseError):
+                return Unknown(f"{statement.source} cannot be read", loc)
+            scope = self._scope(other, {})
+            if name == "*":
+                members = {n: scope.lookup(n, loc) for n in other.variables}
+                return Lit(members, loc, f"imported from {other.path}")
+            if name not in other.variables:
+                return Unknown(f"{name} is not a variable of {statement.source}", loc)
+            value = evaluate(other.variables[name].value, scope)
+            return relabel(value, f"variable {name} of {other.path}")
+
+        return imported
+
+    # -- following other files --------------------------------------------------------------
+
+    def _follow(self, path: str, at: Location | None, what: str):
+        """A referenced file parsed, or None (with a diagnostic) when it cannot be."""
+        display = self.ctx.display_path(path)
+        if not os.path.isfile(path):
+            if at is not None:
+                self._diagnostic("module-not-found", at, f"{what} does not exist ({display})")
+            return None
+        try:
+            file = load(self.ctx, path, display)
+        except OSError as exc:
+            message = f"cannot read {display}: {exc.strerror}"
+            self._diagnostic("parse-error", at or Location(display, 1), message)
+            return None
+        except ParseError as exc:
+            self._diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
+            return None
+        if display not in self.result.depends_on:
+            self.result.depends_on.append(display)
+        self._syntax(file)
+        return file
+
+    def _syntax(self, file) -> None:
+        """The first syntax error of a file, once per read (a module may be called often)."""
+        if not file.errors or file.path in self._reported:
+            return
+        self._reported.add(file.path)
+        first = file.errors[0]
+        message = first.message
+        if len(file.errors) > 1:
+            message += f" ({len(file.errors) - 1} more syntax errors in this file)"
+        self._diagnostic("parse-error", Location(file.path, first.line, first.column), message)
+
+    def _diagnostic(self, kind: str, at: Location, message: str) -> None:
+        self.result.diagnostics.append(Diagnostic(kind, at, message))
+
+    # -- what a deployment creates ----------------------------------------------------------
+
+    def deployment(
+        self,
+        file: syn.BicepFile,
+        path: str,
+        scope: Scope,
+        via: tuple[Location, ...] = (),
+        conditions: tuple[str, ...] = (),
+        stack: tuple[str, ...] = (),
+    ) -> None:
+        """The pools of ``file`` deployed with ``scope``'s values; ``stack`` holds the callers."""
+        stack = (*stack, path)
+        for decl in file.declarations:
+            if isinstance(decl, syn.Module):
+                self._module(decl, file, path, scope, via, conditions, stack)
+            elif not decl.existing:
+                self._resource(decl, file, scope, via, conditions)
+
+    def _resource(self, decl, file, scope, via, conditions) -> None:
+        kind = resource_kind(decl.type)
+        if kind not in (POOL_TYPE, ACCOUNT_TYPE):
+            return
+        if decl.broken:
+            log.debug("%s: %s left out, it holds a syntax error", decl.loc, decl.symbol)
+            return
+        if kind == POOL_TYPE:
+            self._pools(decl, scope, via, conditions, parent=None, file=file)
+            return
+        children = [c for c in decl.children if _is_child_pool(c)]
+        if not children:
+            return
+        for account in instances(decl.body, scope):
+            for child in children:
+                if not child.broken:
+                    parent = (account.scope, account.body)
+                    more = (*conditions, *account.conditions)
+                    self._pools(child, account.scope, via, more, parent=parent, file=file)
+
+    def _pools(self, decl, scope, via, conditions, parent, file) -> None:
+        made: list[Pool] = []
+        names: list[str | None] = []
+        for instance in instances(decl.body, scope):
+            body = instance.body
+            name_expr = body.get("name")
+            name = _text(evaluate(name_expr, instance.scope)) if name_expr else None
+            props_expr = body.get("properties")
+            properties = evaluate(props_expr, instance.scope) if props_expr else None
+            condition = " && ".join((*conditions, *instance.conditions)) or None
+            region = self._region(body, instance.scope, parent, name, file)
+            pool = pool_from_arm_properties(
+                name, "bicep", decl.loc, properties, condition=condition, via=via, region=region
+            )
+            image = get_path(properties, *_IMAGE_PATH)
+            if isinstance(image, Unknown):
+                # The whole image reference is unknown, so whether it names a custom image is
+                # unknown too: the field is present but cannot be known.
+                pool = replace(pool, image_id=Value.unknown(image.reason, image.loc))
+            made.append(pool)
+            names.append(name)
+        if len(made) > 1 and len(set(names)) == 1 and names[0] is not None:
+            made = [replace(p, name=f"{p.name}[{i}]") for i, p in enumerate(made)]
+        self.result.pools.extend(made)
+
+    def _region(self, body, scope, parent, name: str | None, file) -> Value | None:
+        """The location of the pool's Batch account, when the template says it plainly."""
+
+        account_body, account_scope = None, scope
+        if parent is not None:
+            account_scope, account_body = parent
+        else:
+            ref = body.get("parent")
+            target = scope.symbols.get(ref.name) if isinstance(ref, syn.Name) else None
+            if target is None and name and "/" in name:
+                target = _account_named(file, name.split("/", 1)[0], scope)
+            if isinstance(target, syn.Resource) and resource_kind(target.type) == ACCOUNT_TYPE:
+                account_body = _single_body(target.body)
+                account_scope = scope.top()
+        if account_body is None:
+            return None
+        location = account_body.get("location")
+        if location is None:
+            return None
+        value = evaluate(location, account_scope)
+        if isinstance(value, Lit) and isinstance(value.value, str) and value.value:
+            return to_value(value)
+        return None
+
+    def _module(self, decl, file, path, scope, via, conditions, stack) -> None:
+        source = decl.source
+        if decl.broken:
+            return
+        if is_registry(source):
+            log.debug("%s: module %s is not fetched", decl.loc, source)
+            return
+        target = os.path.normpath(os.path.join(os.path.dirname(path), source))
+        if target in stack:
+            chain = " -> ".join(self.ctx.display_path(p) for p in (*stack, target))
+            message = f"module {source} is used in a cycle ({chain}); it is not followed"
+            self._diagnostic("parse-error", decl.loc, message)
+            return
+        if len(stack) > MAX_MODULE_DEPTH:
+            log.debug("%s: modules nested too deeply, %s not followed", decl.loc, source)
+            return
+        if target.lower().endswith((".json", ".jsonc")):
+            self._arm_module(decl, target, scope, via, conditions)
+            return
+        module = self._follow(target, decl.loc, f"module {source}")
+        if module is None:
+            return
+        for instance in instances(decl.body, scope):
+            overrides, unknown = _module_arguments(decl, instance)
+            unset = f"the module call at {decl.loc} does not set it"
+            inner = self._scope(module, overrides, unset, every_parameter=unknown)
+            self.deployment(
+                module,
+                target,
+                inner,
+                (*via, decl.loc),
+                (*conditions, *instance.conditions),
+                stack,
+            )
+
+    def _arm_module(self, decl, target: str, scope, via, conditions) -> None:
+        """A module that is an ARM template: read by the ARM reader with the call's values."""
+
+        display = self.ctx.display_path(target)
+        if not os.path.isfile(target):
+            message = f"module {decl.source} does not exist ({display})"
+            self._diagnostic("module-not-found", decl.loc, message)
+            return
+        try:
+            root, _ = parse_json_file(target, display, self.ctx)
+        except OSError as exc:
+            message = f"cannot read {display}: {exc.strerror}"
+            self._diagnostic("parse-error", decl.loc, message)
+            return
+        except ParseError as exc:
+            self._diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
+            return
+        self.result.depends_on.append(display)
+        for instance in instances(decl.body, scope):
+            overrides, _ = _module_arguments(decl, instance)
+            found = ReadResult()
+            arm_scope = template_scope(root, {k.lower(): v for k, v in overrides.items()}, display)
+            walk_template(root, arm_scope, "arm", found, depth=0)
+            condition = " && ".join((*conditions, *instance.conditions)) or None
+            for pool in found.pools:
+                merged = " && ".join(c for c in (condition, pool.condition) if c) or None
+                pool = replace(pool, via=(*via, decl.loc), condition=merged)
+                self.result.pools.append(pool)
+
+
+# -- declarations, loops and conditions -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Instance:
+    """One copy of a declaration: the scope of its loop variables, its body, its conditions."""
+
+    scope: Scope
+    body: syn.Obj
+    conditions: tuple[str, ...]
+
+
+def instances(body: syn.Expr, scope: Scope) -> list[Instance]:
+    """The copies a declaration's body makes: one, one per loop element, none if false."""
+
+    if isinstance(body, syn.For):
+        scopes = iterations(body, scope)
+        if isinstance(scopes, Unknown):
+            # One copy stands for all of them: its loop values are unknown, for that reason.
+            unknown = Unknown(scopes.reason, scopes.loc or body.loc)
+            bound = {n: unknown for n in (body.item, body.index) if n}
+            scopes = [scope.child(bound)]
+        out = []
+        for inner in scopes:
+            out.extend(instances(body.body, inner))
+        return out
+    if isinstance(body, syn.If):
+        cond = evaluate(body.cond, scope)
+        if isinstance(cond, Lit) and cond.value is False:
+            log.debug("%s: condition %s is false, left out", body.loc, body.text)
+            return []
+        inner = instances(body.body, scope)
+        return [Instance(i.scope, i.body, (body.text, *i.conditions)) for i in inner]
+    if isinstance(body, syn.Obj):
+        return [Instance(scope, body, ())]
+    return []
+
+
+def _single_body(body):
+    """The object of a declaration that is not a loop (a condition is looked through)."""
+
+    if isinstance(body, syn.If):
+        body = body.body
+    return body if isinstance(body, syn.Obj) else None
+
+
+def _is_child_pool(child) -> bool:
+    if child.existing:
+        return False
+    kind = resource_kind(child.type)
+    return kind in ("pools", POOL_TYPE)
+
+
+def _account_named(file, name: str, scope):
+    """The Batch account declared in ``file`` whose name is ``name``, for ``account/pool``."""
+
+    for decl in file.declarations:
+        if not isinstance(decl, syn.Resource) or resource_kind(decl.type) != ACCOUNT_TYPE:
+            continue
+        body = _single_body(decl.body)
+        name_expr = body.get("name") if body is not None else None
+        if name_expr is not None and _text(evaluate(name_expr, scope.top())) == name:
+            return decl
+    return None
+
+
+def _module_arguments(decl, instance) -> tuple[dict[str, Node], Unknown | None]:
+    """The parameter values a module call passes, credited to the call."""
+
+    params = instance.body.get("params")
+    if params is None:
+        return {}, None
+    value = evaluate(params, instance.scope)
+    if isinstance(value, Unknown):
+        reason = f"the parameters of module {decl.symbol} are unknown ({value.reason})"
+        return {}, Unknown(reason, value.loc)
+    if not is_obj(value):
+        return {}, None
+    origin = f"argument of module {decl.symbol}"
+    return {name: relabel(node, origin) for name, node in value.value.items()}, None
+
+
+def bicepparam_values(params: syn.BicepFile, display: str) -> dict[str, Node]:
+    """The values a .bicepparam file assigns, credited to it."""
+
+    scope = Scope(params, {})
+    origin = f"parameters file {display}"
+    return {
+        name: relabel(evaluate(param.default, scope), origin)
+        for name, param in params.params.items()
+        if param.default is not None
+    }
+
+
+def _json_value(name: str, entry: Node, display: str) -> Node:
+    if get(entry, "reference") is not None:
+        return Unknown(f"parameter {name} is a Key Vault reference in {display}", entry.loc)
+    value = get(entry, "value")
+    if value is None:
+        return Unknown(f"parameter {name} in {display} has no value", entry.loc)
+    return relabel(value, f"parameters file {display}")
+
+
+def _text(node: Node | None) -> str | None:
+    if isinstance(node, Lit) and isinstance(node.value, (str, int)) and node.value is not None:
+        return str(node.value)
+    return None

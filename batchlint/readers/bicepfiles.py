@@ -1,0 +1,82 @@
+"""The Bicep files a read touches: each parsed once per run, and how inputs lead to others.
+
+A .bicepparam input leads to the template it uses; a template leads to its local modules, and
+they to theirs. An input that another input leads to is reported there, not on its own, so a
+template passed with its .bicepparam file, or a module found beside its caller, gives each
+pool once.
+"""
+
+from __future__ import annotations
+
+import os
+
+from batchlint.reader import ParseError, ReadContext
+from batchlint.readers import bicepparse
+from batchlint.readers.bicepsyntax import BicepFile, Module
+
+_REGISTRY_PREFIXES = ("br:", "br/", "ts:", "ts/")
+
+
+def is_registry(source: str) -> bool:
+    return source.lower().startswith(_REGISTRY_PREFIXES)
+
+
+def load(ctx: ReadContext, path: str, display: str, text: str | None = None) -> BicepFile:
+    """The parsed Bicep file at ``path``, once per run; raises ``OSError`` or ``ParseError``."""
+
+    def build(_):
+        body = ctx.read_text(path) if text is None else text
+        return bicepparse.parse(body, display, bicepparam=path.lower().endswith(".bicepparam"))
+
+    return ctx.cached(f"bicep:{display}", path, build)
+
+
+def reported_through(ctx: ReadContext) -> dict[str, str]:
+    """Inputs that another input leads to, each with the input it is reported through.
+
+    Inputs that no other input leads to are the starting points. A set of inputs that only
+    lead to each other (a module cycle) has none, so each of them is read on its own and the
+    cycle is reported.
+    """
+    return ctx.cached("bicep-reported-through", ".", lambda _: _index(ctx))
+
+
+def _index(ctx: ReadContext) -> dict[str, str]:
+    edges: dict[str, list[str]] = {}
+
+    def references(path: str) -> list[str]:
+        if path not in edges:
+            edges[path] = []
+            try:
+                file = load(ctx, path, ctx.display_path(path))
+            except (OSError, ParseError):
+                return []
+            refs = [file.using.source] if file.using is not None else []
+            refs += [d.source for d in file.declarations if isinstance(d, Module)]
+            here = os.path.dirname(path)
+            edges[path] = [
+                os.path.normpath(os.path.join(here, ref))
+                for ref in refs
+                if not is_registry(ref) and ref.lower().endswith(".bicep")
+            ]
+        return edges[path]
+
+    def reachable(start: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [start]
+        while todo:
+            for target in references(todo.pop()):
+                if target not in seen and os.path.isfile(target):
+                    seen.add(target)
+                    todo.append(target)
+        return seen
+
+    inputs = sorted(p for p in ctx.inputs if p.lower().endswith((".bicep", ".bicepparam")))
+    reach = {path: reachable(path) for path in inputs}
+    starts = [p for p in inputs if not any(p in reach[q] for q in inputs if q != p)]
+    through: dict[str, str] = {}
+    for start in starts:
+        for target in sorted(reach[start]):
+            if target in ctx.inputs and target != start:
+                through.setdefault(target, start)
+    return through
