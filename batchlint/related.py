@@ -34,7 +34,7 @@ import re
 from collections import deque
 from collections.abc import Iterable
 
-from batchlint.discover import SKIP_DIRS, Candidate, excluded, wanted
+from batchlint.discover import SKIP_DIRS, Candidate, discover, excluded, wanted
 
 log = logging.getLogger(__name__)
 
@@ -126,9 +126,16 @@ def expand(
     """The files to lint for a list of changed files, changed ones first.
 
     Changed files that no longer exist (deleted in the change) are not linted, but the files
-    that used them are. Only files with one of ``suffixes`` are returned.
+    that used them are. A folder stands for the files in it. Only files with one of
+    ``suffixes`` are returned.
     """
-    given = [os.path.abspath(p) for p in paths]
+    given = []
+    for path in paths:
+        if os.path.isdir(path):
+            # A folder in the list stands for the files a walk of it finds.
+            given.extend(os.path.abspath(c.path) for c in discover([path], suffixes, exclude))
+        else:
+            given.append(os.path.abspath(path))
     if not given:
         return []
     refs = References(root or repository_root(), exclude)

@@ -214,6 +214,11 @@ def test_deleted_module_still_brings_in_its_callers(repo):
     assert expand(["modules/pool.bicep"], SUFFIXES) == ["main.bicep"]
 
 
+def test_folder_in_the_list_stands_for_its_files(repo):
+    touch(repo, "infra/a.json", "infra/b.bicep", "infra/notes.md")
+    assert expand(["infra"], SUFFIXES) == ["infra/a.json", "infra/b.bicep"]
+
+
 def test_files_batchlint_does_not_read_are_left_out(repo):
     touch(repo, "README.md", "main.json")
     assert expand(["README.md"], SUFFIXES) == []
@@ -303,9 +308,38 @@ def git(cwd: Path, *args: str, check: bool = True) -> subprocess.CompletedProces
 
 
 @pytest.fixture(scope="session")
-def precommit_home(tmp_path_factory) -> Path:
-    """pre-commit's store, shared by the tests of a session so the hook is installed once."""
-    return tmp_path_factory.mktemp("pre-commit-home")
+def warming_store(tmp_path_factory, hook_repo):
+    """pre-commit's store for the session's commits, and the process installing the hook
+    environment into it (from this project, with its dependencies from the package index).
+
+    Installing takes most of these tests' time, so it starts in the background as soon as a
+    test asks, and the commit tests wait for it.
+    """
+    home = tmp_path_factory.mktemp("pre-commit-home")
+    folder = tmp_path_factory.mktemp("warm-up")
+    git(folder, "init", "-q")
+    write_config(folder, hook_repo, "batchlint", [])
+    process = subprocess.Popen(
+        [sys.executable, "-m", "pre_commit", "install-hooks"],
+        cwd=folder,
+        env=hook_env(home),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield home, process
+    if process.poll() is None:
+        process.kill()
+        process.communicate()
+
+
+@pytest.fixture(scope="session")
+def precommit_home(warming_store) -> Path:
+    """The session's pre-commit store, once the hook environment is installed in it."""
+    home, process = warming_store
+    output, _ = process.communicate(timeout=600)
+    assert process.returncode == 0, output
+    return home
 
 
 @pytest.fixture(scope="session")
@@ -364,27 +398,25 @@ def commit(folder: Path, home: Path, message: str) -> subprocess.CompletedProces
     return run(folder, home, "git", "commit", "-m", message)
 
 
-def use_hooks(folder: Path, home: Path, hook_repo: tuple[Path, str], hook: str) -> None:
-    """Configure ``hook`` from this project, pinned to the test's date, and install it."""
+def write_config(folder: Path, hook_repo: tuple[Path, str], hook: str, args: list[str]) -> None:
     path, rev = hook_repo
-    args = ["--changed-files"] if hook == "batchlint" else ["."]
-    config = {
-        "repos": [
-            {
-                "repo": str(path),
-                "rev": rev,
-                "hooks": [{"id": hook, "args": [*args, "--as-of", AS_OF]}],
-            }
-        ]
-    }
+    config = {"repos": [{"repo": str(path), "rev": rev, "hooks": [{"id": hook, "args": args}]}]}
     # JSON is YAML, so the configuration can be written without a YAML writer.
     (folder / ".pre-commit-config.yaml").write_text(json.dumps(config), encoding="utf-8")
+
+
+def use_hooks(folder: Path, home: Path, hook_repo: tuple[Path, str], hook: str) -> None:
+    """Configure ``hook`` from this project, pinned to the test's date, and install it."""
+    args = ["--changed-files"] if hook == "batchlint" else ["."]
+    write_config(folder, hook_repo, hook, [*args, "--as-of", AS_OF])
     git(folder, "add", ".pre-commit-config.yaml")
     proc = precommit(folder, home, "install")
     assert proc.returncode == 0, proc.stdout
 
 
 @needs_git
+# The session's store installs in the background while try-repo installs into its own.
+@pytest.mark.usefixtures("warming_store")
 def test_try_repo_fails_a_file_with_an_end_of_life_image(tmp_path, hook_repo):
     folder = project(tmp_path)
     write(folder, "pool.json", OLD_UBUNTU_POOL)

@@ -88,6 +88,12 @@ def artifact(path: str) -> dict:
     return {"uri": quote(relative), "uriBaseId": SRCROOT}
 
 
+def _folder_uri(folder: Path) -> str:
+    # A base URI must end with a slash, or relative URIs would replace its last segment.
+    uri = folder.as_uri()
+    return uri if uri.endswith("/") else uri + "/"
+
+
 def location(loc: Location, ident: int | None = None) -> dict:
     region = {"startLine": max(1, loc.line), "startColumn": max(1, loc.column)}
     out: dict = {"physicalLocation": {"artifactLocation": artifact(loc.file), "region": region}}
@@ -141,7 +147,7 @@ class SarifReporter(Reporter):
                     "rules": descriptors,
                 }
             },
-            "originalUriBaseIds": {SRCROOT: {"uri": Path.cwd().as_uri().rstrip("/") + "/"}},
+            "originalUriBaseIds": {SRCROOT: {"uri": _folder_uri(Path.cwd())}},
             "invocations": [self._invocation(result)],
             "columnKind": "unicodeCodePoints",
             "results": results,
