@@ -143,8 +143,11 @@ def _yaml_value(node, keys: tuple, lines: dict, budget: list[int], display: str)
     import yaml
 
     budget[0] -= 1
-    if budget[0] < 0 or len(keys) > 64:
-        raise UsageError(f"{display}:{node.start_mark.line + 1}: configuration nested too far")
+    line = node.start_mark.line + 1
+    if budget[0] < 0:
+        raise UsageError(f"{display}:{line}: more than {MAX_VALUES} values (aliases repeated?)")
+    if len(keys) > 64:
+        raise UsageError(f"{display}:{line}: configuration nested too deeply")
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
         for key_node, value_node in node.value:

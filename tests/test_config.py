@@ -375,3 +375,11 @@ def test_schema_file_is_valid_json_schema():
     import jsonschema
 
     jsonschema.Draft202012Validator.check_schema(configfile.schema())
+
+
+def test_alias_expansion_is_bounded(here):
+    rows = ["a: &a [1, 1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    for name, previous in zip("bcde", "abcd", strict=True):
+        rows.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
+    _write(here, ".batchlint.yaml", "\n".join(rows) + "\n")
+    assert "more than 20000 values" in _error()
