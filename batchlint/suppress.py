@@ -329,21 +329,28 @@ class Pools:
 
     def __init__(self, pools: Iterable[Pool]) -> None:
         self.by_label: dict[str, list[Pool]] = {}
-        for pool in pools:
+        # Pools by label and file, and by label and calling place, so that a finding is not
+        # compared with every pool of the run that has the same name (runs over thousands of
+        # files repeat names such as "pool-main" thousands of times).
+        self._near: dict[tuple[str, object], list[tuple[int, Pool]]] = {}
+        for index, pool in enumerate(pools):
             self.by_label.setdefault(pool.label, []).append(pool)
+            keys = {path_key(pool.location.file)} | {_place(via) for via in pool.via}
+            for key in keys:
+                self._near.setdefault((pool.label, key), []).append((index, pool))
 
     def of(self, finding: Finding) -> Pool | None:
-        candidates = self.by_label.get(finding.pool or "", [])
+        label = finding.pool or ""
+        candidates = self.by_label.get(label, [])
         if len(candidates) <= 1:
             return candidates[0] if candidates else None
         places = {_place(finding.location)} | {_place(loc) for loc in finding.related}
         files = {p[0] for p in places}
-        close = [
-            pool
-            for pool in candidates
-            if path_key(pool.location.file) in files
-            or any(_place(via) in places for via in pool.via)
-        ]
+        found: dict[int, Pool] = {}
+        for key in places | files:
+            for index, pool in self._near.get((label, key), ()):
+                found[index] = pool
+        close = [found[index] for index in sorted(found)]
         definitions = {_place(pool.location) for pool in close}
         # Loop instances share one definition, so any of them stands for the others.
         return close[0] if len(definitions) == 1 else None
@@ -404,6 +411,9 @@ def apply(
 ) -> Outcome:
     """Split ``findings`` into kept and hidden; expired suppressions leave a note."""
     outcome = Outcome()
+    if not suppressions:
+        outcome.kept.extend(findings)
+        return outcome
     index = Pools(pools)
     used: set[int] = set()
     for finding in findings:
