@@ -65,21 +65,24 @@ _PARSER: list = []
 
 
 def _parser():
+    """The parser, and a query that finds every string node (faster than a walk in Python)."""
     if not _PARSER:
         # Imported here: tree-sitter is only needed when a Bicep file is read.
         import tree_sitter
         import tree_sitter_bicep
 
-        _PARSER.append(tree_sitter.Parser(tree_sitter.Language(tree_sitter_bicep.language())))
+        language = tree_sitter.Language(tree_sitter_bicep.language())
+        strings = tree_sitter.Query(language, "(string) @string")
+        _PARSER.append((tree_sitter.Parser(language), strings, tree_sitter.QueryCursor))
     return _PARSER[0]
 
 
 def parse(text: str, path: str, *, bicepparam: bool = False) -> BicepFile:
     """The declarations of a Bicep file and its syntax errors; never raises for bad input."""
     data = text.encode("utf-8")
-    parser = _parser()
+    parser, strings, cursor = _parser()
     tree = parser.parse(data)
-    repairs = _Repairs()
+    repairs = _Repairs(lambda root: cursor(strings).captures(root).get("string", []))
     if bicepparam:
         data = repairs.assignments(data, tree)
         tree = parser.parse(data)
@@ -104,7 +107,8 @@ _PARAM_KEYWORD = re.compile(rb"(?m)^[ \t]*(param)(?=[ \t])")
 class _Repairs:
     """The edits made to the source before the final parse, and where they were made."""
 
-    def __init__(self) -> None:
+    def __init__(self, strings) -> None:
+        self.strings = strings  # every string node under a root, from a tree-sitter query
         self.unterminated: list[SyntaxProblem] = []
         self.broken_lines: set[int] = set()
         #: Byte offsets of ``param`` keywords rewritten to ``var`` in a .bicepparam file.
@@ -127,16 +131,23 @@ class _Repairs:
 
     def next(self, data: bytes, tree) -> bytes | None:
         """The source with the first repairable problem mended, or None when none is left."""
-        for node in _walk(tree.root_node):
-            if node.type == "string":
-                text = data[node.start_byte : node.end_byte]
-                open_end = node.child_count > 0 and node.children[-1].is_missing
-                if not text.startswith(b"'''") and (b"\n" in text or open_end):
-                    return self._close_string(data, node)
-            elif node.is_error:
+        unterminated = None
+        for node in self.strings(tree.root_node):
+            text = data[node.start_byte : node.end_byte]
+            open_end = node.child_count > 0 and node.children[-1].is_missing
+            if text.startswith(b"'''") or not (b"\n" in text or open_end):
+                continue
+            if unterminated is None or node.start_byte < unterminated.start_byte:
+                unterminated = node
+        for node in faults(tree.root_node):
+            if unterminated is not None and node.start_byte > unterminated.start_byte:
+                break
+            if node.is_error:
                 patched = self._newer_syntax(data, node)
                 if patched is not None:
                     return patched
+        if unterminated is not None:
+            return self._close_string(data, unterminated)
         return None
 
     def _close_string(self, data: bytes, node) -> bytes:
@@ -227,12 +238,22 @@ def _container(node) -> str | None:
 
 
 def _walk(node):
-    """Every node in source order, without recursion (files can nest deeply)."""
+    """Every node under ``node`` in source order, without recursion (files can nest deeply)."""
     stack = [node]
     while stack:
         current = stack.pop()
         yield current
         stack.extend(reversed(current.children))
+
+
+def faults(node):
+    """The ERROR and MISSING nodes under ``node``, in source order, without recursion."""
+    stack = [node] if node.has_error else []
+    while stack:
+        current = stack.pop()
+        if current.is_error or current.is_missing:
+            yield current
+        stack.extend(c for c in reversed(current.children) if c.has_error)
 
 
 def _column(data: bytes, offset: int) -> int:
@@ -249,6 +270,7 @@ _SKIP = ("comment", "diagnostic_comment", "decorators", "decorator")
 class _Builder:
     def __init__(self, data: bytes, path: str, repairs: _Repairs):
         self.data = data
+        self.ascii = data.isascii()  # then a byte column is the character column
         self.path = path
         self.spreads = repairs.spreads_at
         self.assignments = repairs.assignments_at
@@ -257,14 +279,17 @@ class _Builder:
     # positions and text
 
     def loc(self, node) -> Location:
-        return Location(self.path, node.start_point.row + 1, _column(self.data, node.start_byte))
+        point = node.start_point
+        if self.ascii:
+            return Location(self.path, point.row + 1, point.column + 1)
+        return Location(self.path, point.row + 1, _column(self.data, node.start_byte))
 
     def text(self, node) -> str:
         return self.data[node.start_byte : node.end_byte].decode("utf-8", "replace")
 
     def problems(self, root) -> list[SyntaxProblem]:
         found = []
-        for node in _walk(root):
+        for node in faults(root):
             if node.is_missing:
                 found.append(
                     SyntaxProblem(
