@@ -359,16 +359,17 @@ class _Converter:
         kind = self.text(kids[0]) if kids and kids[0].type == "identifier" else ""
         labels = []
         body = Body()
+        broken = node.has_error or any(
+            node.start_byte <= offset < node.end_byte for offset in self.bad_offsets
+        )
         for child in kids[1:]:
             if child.type == "string_lit":
                 labels.append(self._string_lit(child))
             elif child.type == "identifier":
                 labels.append(self.text(child))
-            elif child.type == "body":
+            elif child.type == "body" and not broken:
+                # A broken block's contents are never used, and may not be whole.
                 body = self.body(child)
-        broken = node.has_error or any(
-            node.start_byte <= offset < node.end_byte for offset in self.bad_offsets
-        )
         return Block(kind, labels, body, self.loc(node), broken)
 
     # expressions

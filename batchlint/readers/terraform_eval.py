@@ -19,6 +19,7 @@ from batchlint.readers.hclexpr import (
     EvalError,
     NoReferences,
     Scope,
+    apply_step,
     evaluate,
     items_of,
     relabel,
@@ -166,8 +167,6 @@ class ModuleInstance:
         attr_name = steps[0][1]
         value = self._configured(resource, attr_name, scope, address, root.loc)
         for step in steps[1:]:
-            from batchlint.readers.hclexpr import apply_step
-
             value = apply_step(value, step)
         return value
 
