@@ -73,7 +73,10 @@ def _index(ctx: ReadContext) -> dict[str, str]:
 
     inputs = sorted(p for p in ctx.inputs if p.lower().endswith((".bicep", ".bicepparam")))
     reach = {path: reachable(path) for path in inputs}
-    starts = [p for p in inputs if not any(p in reach[q] for q in inputs if q != p)]
+    # One pass over the reach sets: asking, for each input, whether any other input reaches it
+    # takes time that grows with the square of the number of inputs.
+    reached = {target for q in inputs for target in reach[q] if target != q}
+    starts = [p for p in inputs if p not in reached]
     through: dict[str, str] = {}
     for start in starts:
         for target in sorted(reach[start]):
