@@ -52,8 +52,9 @@ _BICEP_REFS = re.compile(
     r"""|\bload\w*\(\s*'([^']+)'""",
     re.MULTILINE,
 )
-_TF_SOURCE = re.compile(r"""^\s*source\s*=\s*"(\.\.?/[^"]*)\"""", re.MULTILINE)
-_TF_JSON_SOURCE = re.compile(r""""source"\s*:\s*"(\.\.?/[^"]*)\"""")
+# Terraform only takes a source that starts with ./ or ../ as a local path.
+_TF_SOURCE = re.compile(r'^\s*source\s*=\s*"(\.\.?/[^"]*)"', re.MULTILINE)
+_TF_JSON_SOURCE = re.compile(r'"source"\s*:\s*"(\.\.?/[^"]*)"')
 
 
 def repository_root(start: str | None = None) -> str:

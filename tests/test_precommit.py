@@ -16,6 +16,7 @@ from batchlint.related import expand, repository_root
 from helpers import AS_OF, run_cli, write
 
 PROJECT = Path(__file__).resolve().parents[1]
+WRITTEN = PROJECT / "tests" / "corpus" / "written"
 SUFFIXES = (".json", ".jsonc", ".yaml", ".yml", ".bicep", ".bicepparam", ".tf", ".tfvars")
 
 TEMPLATE = """
@@ -278,6 +279,34 @@ def test_changed_parameters_file_lints_its_template(tmp_path):
     assert [p["file"] for p in doc["pools"]] == ["main.json"]
     assert [(f["rule_name"], f["file"], f["line"]) for f in doc["findings"]] == [
         ("image-end-of-life", "main.parameters.json", 6)
+    ]
+
+
+def corpus_case(name: str, tmp_path: Path) -> Path:
+    folder = tmp_path / name
+    shutil.copytree(WRITTEN / name, folder)
+    (folder / ".git").mkdir()
+    return folder
+
+
+def pools_of(folder: Path, *args: str) -> list[tuple[str, str]]:
+    proc = run_cli("--as-of", AS_OF, "--format", "json", *args, cwd=folder)
+    return sorted((p["file"], p["name"]) for p in json.loads(proc.stdout)["pools"])
+
+
+def test_changed_bicep_module_is_linted_through_its_caller(tmp_path):
+    folder = corpus_case("bicep-07-module-local", tmp_path)
+    assert pools_of(folder, "--changed-files", "modules/pool.bicep") == [
+        ("modules/pool.bicep", "pool-alma8"),
+        ("modules/pool.bicep", "pool-default"),
+    ]
+
+
+def test_changed_terraform_module_is_linted_through_its_caller(tmp_path):
+    folder = corpus_case("terraform-05-module-with-tfvars", tmp_path)
+    assert pools_of(folder, "--changed-files", "modules/pool/main.tf") == [
+        ("modules/pool/main.tf", "pool-hpc"),
+        ("modules/pool/main.tf", "pool-legacy"),
     ]
 
 
