@@ -35,8 +35,11 @@ def looped(head: str, name: str = "'pool-a'", agent: str = "'batch.node.ubuntu 2
     return pool(name, agent, head).rstrip() + "]\n"
 
 
-def read(tmp_path, monkeypatch, files: dict[str, str], inputs: list[str], **options):
-    """(pools, diagnostics) of ``inputs``, read the way a run reads them, from ``tmp_path``."""
+def read(tmp_path, monkeypatch, files, inputs, *, explicit=True, **options):
+    """(pools, diagnostics) of ``inputs``, read the way a run reads them, from ``tmp_path``.
+
+    ``explicit`` says whether the inputs were named on the command line or met in a folder.
+    """
     for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -46,7 +49,8 @@ def read(tmp_path, monkeypatch, files: dict[str, str], inputs: list[str], **opti
     reader = BicepReader()
     pools, diagnostics = [], []
     for name in inputs:
-        result = reader.read(SourceFile(name, (tmp_path / name).read_text(), True), ctx)
+        source = SourceFile(name, (tmp_path / name).read_text(), explicit)
+        result = reader.read(source, ctx)
         pools.extend(result.pools)
         diagnostics.extend(result.diagnostics)
     return pools, diagnostics
@@ -195,6 +199,17 @@ def test_registry_and_template_spec_modules_are_not_fetched(tmp_path, monkeypatc
     }
     pools, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicep"])
     assert (pools, diagnostics) == ([], [])
+
+
+def test_output_of_a_registry_module_is_unknown_with_that_reason(tmp_path, monkeypatch):
+    files = {
+        "main.bicep": "module reg 'br:contoso.azurecr.io/agents:1.0' = {\n  name: 'reg'\n}\n"
+        + pool(agent="reg.outputs.agent")
+    }
+    pools, _ = read(tmp_path, monkeypatch, files, ["main.bicep"])
+    assert "br:contoso.azurecr.io/agents:1.0, which is not fetched" in (
+        pools[0].node_agent_sku_id.unresolved
+    )
 
 
 def test_module_that_uses_itself_is_reported_and_not_followed(tmp_path, monkeypatch):
@@ -371,6 +386,20 @@ def test_syntax_error_in_one_pool_leaves_the_others_reported(tmp_path, monkeypat
     pools, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicep"])
     assert [p.name for p in pools] == ["pool-b"]
     assert [(d.kind, d.location.line) for d in diagnostics] == [("parse-error", 12)]
+
+
+def test_syntax_error_in_a_file_about_batch_met_in_a_folder_is_reported(tmp_path, monkeypatch):
+    files = {"main.bicep": pool("'broken")}
+    _, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicep"], explicit=False)
+    assert [d.kind for d in diagnostics] == ["parse-error"]
+
+
+def test_syntax_error_in_a_file_not_about_batch_met_in_a_folder_is_left_alone(
+    tmp_path, monkeypatch
+):
+    files = {"storage.bicep": "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n"}
+    _, diagnostics = read(tmp_path, monkeypatch, files, ["storage.bicep"], explicit=False)
+    assert diagnostics == []
 
 
 def test_other_pool_fields_are_read(tmp_path, monkeypatch):

@@ -14,7 +14,13 @@ from dataclasses import dataclass, replace
 
 from batchlint.extract import pool_from_arm_properties
 from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
-from batchlint.reader import ParseError, ReadContext, SourceFile, parse_json_file
+from batchlint.reader import (
+    ParseError,
+    ReadContext,
+    SourceFile,
+    looks_relevant,
+    parse_json_file,
+)
 from batchlint.readers import bicepsyntax as syn
 from batchlint.readers.arm import parameter_files_for, template_scope, walk_template
 from batchlint.readers.armexpr import relabel
@@ -52,6 +58,8 @@ class _Walk:
         self.ctx = ctx
         self.result = ReadResult()
         self._reported: set[str] = set()
+        #: Whether the input was named by the user (rather than met in a folder walk).
+        self.explicit = True
 
     # -- the two kinds of input -------------------------------------------------------------
 
@@ -61,6 +69,7 @@ class _Walk:
         if through:
             log.debug("%s: reported through %s", source.path, self.ctx.display_path(through))
             return
+        self.explicit = source.explicit
         file = load(self.ctx, path, source.path, source.text)
         self._syntax(file)
         overrides = self._parameter_values(path)
@@ -69,8 +78,9 @@ class _Walk:
     def parameters_file(self, source: SourceFile) -> None:
         path = os.path.abspath(source.path)
         params = load(self.ctx, path, source.path, source.text)
-        self._syntax(params)
         using = params.using
+        self.explicit = source.explicit
+        self._syntax(params)
         if using is None or using.source.strip().lower() == "none":
             log.debug("%s: no template named by a using line", source.path)
             return
@@ -186,11 +196,27 @@ class _Walk:
         if not file.errors or file.path in self._reported:
             return
         self._reported.add(file.path)
+        if not self.explicit and not self._mentions_batch(file):
+            # Met in a folder walk and not about Batch: a broken file elsewhere in a
+            # repository is not batchlint's business (as for the other formats).
+            log.debug("%s: syntax error in a file that is not about Batch", file.path)
+            return
         first = file.errors[0]
         message = first.message
         if len(file.errors) > 1:
             message += f" ({len(file.errors) - 1} more syntax errors in this file)"
         self._diagnostic("parse-error", Location(file.path, first.line, first.column), message)
+
+    def _mentions_batch(self, file: syn.BicepFile) -> bool:
+        path = os.path.abspath(file.path)
+        using = file.using
+        if using is not None and not is_registry(using.source):
+            path = os.path.normpath(os.path.join(os.path.dirname(path), using.source))
+        try:
+            text = self.ctx.read_text(path)
+        except (OSError, ParseError):
+            return False
+        return looks_relevant(SourceFile(path, text))
 
     def _diagnostic(self, kind: str, at: Location, message: str) -> None:
         self.result.diagnostics.append(Diagnostic(kind, at, message))

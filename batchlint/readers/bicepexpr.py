@@ -21,6 +21,8 @@ from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain
 MAX_STEPS = 200_000
 MAX_ITEMS = 1000
 MAX_CALL_DEPTH = 32
+#: Module sources that name a registry (``br:``, ``br/public:``) or a template spec (``ts:``).
+REGISTRY_PREFIXES = ("br:", "br/", "ts:", "ts/")
 
 #: Functions whose value is known only when deploying, with the reason given for them.
 DEPLOYMENT_FUNCTIONS = {
@@ -229,10 +231,14 @@ def _resource_symbol(obj: syn.Expr, scope: Scope):
 def _resource_property(target, expr: syn.Member, scope: Scope) -> Node:
     """``account.name`` is known from the declaration; anything else needs the deployment."""
     if isinstance(target, syn.Module):
-        reason = f"{target.symbol}.{expr.name} of a module is known only after deployment"
+        if target.source.lower().startswith(REGISTRY_PREFIXES):
+            reason = f"module {target.symbol} comes from {target.source}, which is not fetched"
+        else:
+            reason = f"{target.symbol}.{expr.name} of a module is known only after deployment"
         return Unknown(reason, expr.loc)
-    if expr.name == "name" and isinstance(target.body, syn.Obj):
-        name = target.body.get("name")
+    body = target.body.body if isinstance(target.body, syn.If) else target.body
+    if expr.name == "name" and isinstance(body, syn.Obj):
+        name = body.get("name")
         if name is not None:
             return evaluate(name, scope.top())
     return Unknown(f"{target.symbol}.{expr.name} is known only after deployment", expr.loc)

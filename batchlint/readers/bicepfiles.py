@@ -12,13 +12,13 @@ import os
 
 from batchlint.reader import ParseError, ReadContext
 from batchlint.readers import bicepparse
+from batchlint.readers.bicepexpr import REGISTRY_PREFIXES
 from batchlint.readers.bicepsyntax import BicepFile, Module
-
-_REGISTRY_PREFIXES = ("br:", "br/", "ts:", "ts/")
 
 
 def is_registry(source: str) -> bool:
-    return source.lower().startswith(_REGISTRY_PREFIXES)
+    """Whether a module or ``using`` source names a registry or a template spec."""
+    return source.lower().startswith(REGISTRY_PREFIXES)
 
 
 def load(ctx: ReadContext, path: str, display: str, text: str | None = None) -> BicepFile:
