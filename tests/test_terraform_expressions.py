@@ -169,3 +169,7 @@ def test_unknown_condition_gives_unknown():
 
 def test_references_in_tfvars_context_are_unknown():
     assert isinstance(value_of("var.image_sku"), Unknown)
+
+
+def test_invalid_regex_is_unknown_not_a_crash():
+    assert isinstance(value_of('regex("(", "x")'), Unknown)

@@ -46,9 +46,9 @@ _UNKNOWN_FUNCTIONS = {
 
 def call(expr: hcl.Call, scope: Scope) -> Node:
     """The value of a function call."""
-    name = expr.name.split("::")[-1] if expr.name.startswith("provider::") else expr.name
-    if expr.name.startswith("provider::"):
-        return Unknown(f"provider function {expr.name}() is not evaluated", expr.loc)
+    name = expr.name
+    if name.startswith("provider::"):
+        return Unknown(f"provider function {name}() is not evaluated", expr.loc)
     if name in _RAW:
         return _RAW[name](expr, scope)
     if name in _UNKNOWN_FUNCTIONS:
@@ -68,7 +68,7 @@ def call(expr: hcl.Call, scope: Scope) -> Node:
         return fn(args, expr.loc)
     except UnknownInside as exc:
         return exc.node
-    except (TypeError, IndexError) as exc:
+    except (TypeError, IndexError, ValueError, OverflowError, re.error) as exc:
         raise EvalError(f"{name}(): wrong arguments ({exc})", expr.loc) from None
 
 
@@ -218,6 +218,8 @@ def _substr(args, loc):
     return _same_place(text[offset:end], args[0])
 
 
+# Terraform's patterns are RE2; Python's re agrees with it on the patterns used to pick image
+# names and SKUs, but not on every construct (possessive and lookaround forms differ).
 def _regex(args, loc):
     pattern, text = _str(args[0], loc), _str(args[1], loc)
     match = re.search(pattern, text)

@@ -329,6 +329,15 @@ class _Emitter:
             if item.named and by_name[(pool.location, pool.name)] > 1:
                 pool = replace(pool, name=f"{pool.name}{_instance_suffix(item.address)}")
             self.result.pools.append(pool)
+            for field, value in pool.values().items():
+                if value is not None and not value.known:
+                    log.debug(
+                        "%s (%s): %s unresolved: %s",
+                        pool.name,
+                        item.address,
+                        field,
+                        value.unresolved,
+                    )
         return self.result
 
 
