@@ -199,8 +199,10 @@ def _row(row: dict, pattern: str) -> SizeRow:
     )
 
 
+@lru_cache(maxsize=65536)
 def _matches(name: str, pattern: str) -> bool:
-    # The data's globs are written for the casefolded full name, prefix included.
+    # The data's globs are written for the casefolded full name, prefix included. Kept per
+    # name and pattern: every pool is matched against every row, and a run has few sizes.
     return bool(pattern) and fnmatch.fnmatchcase(name, pattern.lower())
 
 

@@ -118,6 +118,8 @@ class Catalog:
     lifecycle: Lifecycle
     _by_image: dict = field(default_factory=dict, repr=False)
     _by_agent: dict = field(default_factory=dict, repr=False)
+    #: ``nearest`` answers by image: a run over many pools asks about the same few images.
+    _nearest: dict = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         for entry in self.entries:
@@ -148,6 +150,12 @@ class Catalog:
 
     def nearest(self, publisher: str, offer: str, sku: str, limit: int = 3) -> list[ImageEntry]:
         """Supported entries closest to an unsupported image: same offer first, then publisher."""
+        key = (norm(publisher), norm(offer), norm(sku), limit)
+        if key not in self._nearest:
+            self._nearest[key] = self._rank(publisher, offer, sku, limit)
+        return list(self._nearest[key])
+
+    def _rank(self, publisher: str, offer: str, sku: str, limit: int) -> list[ImageEntry]:
         pool = self.of_offer(publisher, offer) or self.of_publisher(publisher)
         if not pool:
             return []

@@ -110,12 +110,20 @@ class Lifecycle:
             for row in data.get("images", [])
         ]
         self._features = {row["name"]: row for row in data.get("features", [])}
+        self._image_rows: dict[tuple[str, str, str], ImageRow | None] = {}
 
     def agent(self, agent_id: str) -> AgentRow | None:
         return self._agents.get(_norm(agent_id))
 
     def image(self, publisher: str, offer: str, sku: str) -> ImageRow | None:
         """The lifecycle row for an image reference; exact SKUs before patterns."""
+        # Answers are kept by image: every pool asks, and a run has few distinct images.
+        key = (_norm(publisher), _norm(offer), _norm(sku))
+        if key not in self._image_rows:
+            self._image_rows[key] = self._find_image(publisher, offer, sku)
+        return self._image_rows[key]
+
+    def _find_image(self, publisher: str, offer: str, sku: str) -> ImageRow | None:
         matches = [row for row in self._images if row.matches(publisher, offer, sku)]
         if not matches:
             return None
