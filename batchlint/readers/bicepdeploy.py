@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 POOL_TYPE = "microsoft.batch/batchaccounts/pools"
 ACCOUNT_TYPE = "microsoft.batch/batchaccounts"
 MAX_MODULE_DEPTH = 16
+#: Module calls followed for one input, loops included: against loops of loops of modules.
+MAX_MODULE_CALLS = 5000
 _IMAGE_PATH = ("deploymentConfiguration", "virtualMachineConfiguration", "imageReference")
 
 
@@ -60,6 +62,7 @@ class _Walk:
         self._reported: set[str] = set()
         #: Whether the input was named by the user (rather than met in a folder walk).
         self.explicit = True
+        self._calls = 0
 
     # -- the two kinds of input -------------------------------------------------------------
 
@@ -332,6 +335,12 @@ class _Walk:
         if module is None:
             return
         for instance in instances(decl.body, scope):
+            self._calls += 1
+            if self._calls > MAX_MODULE_CALLS:
+                if self._calls == MAX_MODULE_CALLS + 1:  # said once
+                    message = f"more than {MAX_MODULE_CALLS} module calls; the rest are not read"
+                    self._diagnostic("file-skipped", decl.loc, message)
+                return
             overrides, unknown = _module_arguments(decl, instance)
             unset = f"the module call at {decl.loc} does not set it"
             inner = self._scope(module, overrides, unset, every_parameter=unknown)

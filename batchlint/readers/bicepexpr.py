@@ -92,6 +92,8 @@ class Scope:
 
     def child(self, locals_: dict[str, Node], *, function: bool = False) -> Scope:
         """A scope with more loop variables (or a function's arguments, which see nothing else)."""
+        # The copy shares the file's values (parameters and variables are evaluated once, on
+        # first use) and the step budget; only the names bound here are its own.
         scope = Scope.__new__(Scope)
         scope.__dict__.update(self.__dict__)
         scope.locals = dict(locals_) if function else {**self.locals, **locals_}

@@ -278,7 +278,7 @@ def reassociate(expr: Expr) -> Expr:
         return expr
     tokens: list[tuple] = []
     _lay_out(expr, tokens)
-    parser = _Operators(tokens)
+    parser = _Operators(tokens, expr.loc)
     result = parser.ternary()
     return result if parser.at_end() else expr
 
@@ -305,8 +305,9 @@ def _lay_out(expr: Expr, out: list[tuple]) -> None:
 
 
 class _Operators:
-    def __init__(self, tokens: list[tuple]) -> None:
+    def __init__(self, tokens: list[tuple], loc: Location) -> None:
         self.tokens = tokens
+        self.loc = loc
         self.i = 0
 
     def at_end(self) -> bool:
@@ -347,7 +348,7 @@ class _Operators:
     def postfix(self) -> Expr:
         token = self.peek()
         if token[0] != "operand":
-            return Opaque("an expression the parser could not read", Location("", 1))
+            return Opaque("an expression the parser could not read", self.loc)
         self.i += 1
         expr = token[1]
         while self.peek()[0] == "postfix":
