@@ -63,12 +63,12 @@ def _index(ctx: ReadContext) -> dict[str, str]:
 
     def reachable(start: str) -> set[str]:
         seen: set[str] = set()
-        todo = [start]
-        while todo:
-            for target in references(todo.pop()):
+        pending = [start]
+        while pending:
+            for target in references(pending.pop()):
                 if target not in seen and os.path.isfile(target):
                     seen.add(target)
-                    todo.append(target)
+                    pending.append(target)
         return seen
 
     inputs = sorted(p for p in ctx.inputs if p.lower().endswith((".bicep", ".bicepparam")))
