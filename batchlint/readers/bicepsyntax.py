@@ -280,7 +280,9 @@ def reassociate(expr: Expr) -> Expr:
     _lay_out(expr, tokens)
     parser = _Operators(tokens, expr.loc)
     result = parser.ternary()
-    return result if parser.at_end() else expr
+    if not parser.at_end():
+        return Opaque("an expression the parser could not read", expr.loc)
+    return result
 
 
 def _lay_out(expr: Expr, out: list[tuple]) -> None:
