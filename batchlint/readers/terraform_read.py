@@ -23,6 +23,7 @@ from batchlint.readers.terraform_config import (
     ModuleCall,
     ModuleConfig,
     Resource,
+    config_files,
     load_module,
     parse_file,
 )
@@ -129,6 +130,8 @@ def _callers(ctx: ReadContext) -> dict[str, str]:
     folders = {os.path.dirname(p) for p in ctx.inputs if p.lower().endswith(CONFIG_SUFFIXES)}
     callers: dict[str, str] = {}
     for other in sorted(folders):
+        if not _mentions_module(other, ctx):
+            continue
         config = load_module(other, ctx)
         for call in config.modules.values():
             source = _local_source(call)
@@ -136,6 +139,21 @@ def _callers(ctx: ReadContext) -> dict[str, str]:
             if target and target != other:
                 callers.setdefault(target, other)
     return callers
+
+
+def _mentions_module(folder: str, ctx: ReadContext) -> bool:
+    """Whether a configuration file of ``folder`` has the word ``module`` in it.
+
+    A folder without it calls no module, which the text tells without parsing the folder; in
+    a run over many folders most of them are leaves.
+    """
+    for path in config_files(folder):
+        try:
+            if "module" in ctx.read_text(path):
+                return True
+        except (OSError, ParseError):
+            return True  # parsing reports it
+    return False
 
 
 def _local_source(call: ModuleCall) -> str | None:
