@@ -17,6 +17,8 @@ from batchlint.hookspecs import hookimpl
 from batchlint.model import ReadResult
 from batchlint.reader import ReadContext, SourceFile
 
+_HCL_SUFFIXES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
+
 
 class TerraformReader:
     name = "terraform"
@@ -25,9 +27,15 @@ class TerraformReader:
     priority = 20
 
     def read(self, source: SourceFile, ctx: ReadContext) -> ReadResult | None:
-        from batchlint.readers.terraform_read import read_file
+        if source.path.lower().endswith(_HCL_SUFFIXES):
+            from batchlint.readers.terraform_read import read_file
 
-        return read_file(source, ctx)
+            return read_file(source, ctx)
+        # Other JSON is plan output or not Terraform's at all (most often an ARM template or a
+        # pool spec): telling which needs neither the HCL parser nor the evaluator.
+        from batchlint.readers.tfplan import read_plan_file
+
+        return read_plan_file(source, ctx)
 
 
 @hookimpl

@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from batchlint.extract import pool_from_arm_properties
 from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
-from batchlint.reader import ParseError, ReadContext, SourceFile, looks_relevant, parse_json
+from batchlint.reader import ParseError, ReadContext, SourceFile, looks_relevant
 from batchlint.readers import hcl
 from batchlint.readers.hclexpr import NoReferences, Scope, evaluate, relabel
 from batchlint.readers.terraform_config import (
@@ -35,7 +35,7 @@ from batchlint.readers.terraform_eval import (
 )
 from batchlint.readers.terraform_pool import is_azapi_pool_type, pool_from_azurerm
 from batchlint.readers.terraform_vars import root_inputs
-from batchlint.readers.tfplan import is_plan, read_plan
+from batchlint.readers.tfplan import read_plan_file
 from batchlint.values import Lit, Node, Unknown, get, to_value
 
 log = logging.getLogger(__name__)
@@ -430,10 +430,4 @@ def read_file(source: SourceFile, ctx: ReadContext) -> ReadResult | None:
         return _read_variables_file(source, ctx)
     if low.endswith(CONFIG_SUFFIXES):
         return _read_configuration(source, ctx)
-    try:
-        root, _ = parse_json(source, ctx)
-    except ParseError:
-        return None  # not ours to report: the JSON readers after this one will
-    if is_plan(root):
-        return read_plan(root)
-    return None
+    return read_plan_file(source, ctx)

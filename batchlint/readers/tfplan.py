@@ -15,6 +15,7 @@ import logging
 
 from batchlint.extract import pool_from_arm_properties
 from batchlint.model import Pool, ReadResult
+from batchlint.reader import ParseError, ReadContext, SourceFile, parse_json
 from batchlint.readers.terraform_pool import is_azapi_pool_type, pool_from_azurerm
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, to_value
 
@@ -22,6 +23,15 @@ log = logging.getLogger(__name__)
 
 FORMAT = "terraform-plan"
 MAX_DEPTH = 64
+
+
+def read_plan_file(source: SourceFile, ctx: ReadContext) -> ReadResult | None:
+    """The pools of a JSON file that is plan output, or None for any other JSON."""
+    try:
+        root, _ = parse_json(source, ctx)
+    except ParseError:
+        return None  # not ours to report: the JSON readers after this one will
+    return read_plan(root) if is_plan(root) else None
 
 
 def is_plan(root: Node) -> bool:
