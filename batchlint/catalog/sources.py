@@ -23,11 +23,17 @@ class SnapshotSource:
         return load_file(options.images)
 
 
+class LazyLiveSource:
+    """The live source, whose module (and its HTTP and signing code) loads only when used."""
+
+    name = "live"
+
+    def load(self, options):
+        from batchlint.catalog.live import LiveSource
+
+        return LiveSource().load(options)
+
+
 @hookimpl
 def batchlint_catalog_sources():
-    sources = [BundledSource(), SnapshotSource()]
-    try:
-        from batchlint.catalog.live import LiveSource
-    except ImportError:  # the live source module is optional at start-up
-        return sources
-    return sources + [LiveSource()]
+    return [BundledSource(), SnapshotSource(), LazyLiveSource()]
