@@ -75,7 +75,7 @@ def _pool(
 ) -> Pool:
     image = get(vm_config, "imageReference")
     image_id = _image_id(image)
-    if image_id is not None:
+    if image_id is not None and image_id.known:
         marketplace = dict.fromkeys(("publisher", "offer", "sku", "version"))
     else:
         marketplace = {key: to_value(get(image, key)) for key in ("publisher", "offer", "sku")}
@@ -106,7 +106,8 @@ def _pool(
 
 def _image_id(image: Node | None) -> Value | None:
     if isinstance(image, Unknown):
-        return None
+        # Whether an unknown image reference names a custom image is unknown too.
+        return Value.unknown(image.reason, image.loc)
     for key in _IMAGE_ID_KEYS:
         node = get(image, key)
         if not is_null(node):

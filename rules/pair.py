@@ -95,10 +95,14 @@ def _analyse(pool: Pool, ctx: RuleContext) -> Pair:
 
     if pool.cloud_service is not None:
         return Pair("cloud-service", catalog)
-    if pool.image_id is not None:
+    parts = {name: getattr(pool, name) for name in MARKETPLACE}
+    image_id = pool.image_id
+    if image_id is not None and not image_id.known and any(v is not None for v in parts.values()):
+        # The whole image reference is unknown: marketplace or custom cannot be told.
+        return Pair("unresolved", catalog, agent=agent, agent_row=agent_row)
+    if image_id is not None:
         return Pair("custom", catalog, agent=agent, agent_row=agent_row)
 
-    parts = {name: getattr(pool, name) for name in MARKETPLACE}
     missing = tuple(name for name, value in parts.items() if value is None)
     if missing:
         return Pair("incomplete", catalog, agent=agent, agent_row=agent_row, missing=missing)

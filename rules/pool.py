@@ -17,6 +17,7 @@ DOCS_POOLS = "https://learn.microsoft.com/azure/batch/nodes-and-pools"
 _MANAGED_IMAGE = re.compile(r"/providers/microsoft\.compute/images/", re.IGNORECASE)
 _VHD = re.compile(r"(\.vhd$|\.blob\.core\.windows\.net/)", re.IGNORECASE)
 MAX_CANDIDATES = 6
+_LABELS = {"sku": "SKU", "image_id": "image id", "node_agent_sku_id": "node agent SKU"}
 
 
 class ValueUnresolved(Rule):
@@ -30,7 +31,7 @@ class ValueUnresolved(Rule):
         pair = analyse(pool, ctx)
         if pair.kind == "cloud-service":
             return
-        names = ("image_id",) if pair.kind == "custom" else MARKETPLACE
+        names = ("image_id",) if pair.kind == "custom" else MARKETPLACE + ("image_id",)
         groups: dict = {}
         for name in (*names, "node_agent_sku_id"):
             value = getattr(pool, name)
@@ -51,7 +52,10 @@ class ValueUnresolved(Rule):
 
 
 def _join(fields: list[str]) -> str:
-    names = [f.replace("_", " ") for f in fields]
+    if set(MARKETPLACE) <= set(fields):
+        rest = [f for f in fields if f not in MARKETPLACE and f != "image_id"]
+        fields = ["image_reference", *rest]
+    names = [_LABELS.get(f, f.replace("_", " ")) for f in fields]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
@@ -66,6 +70,8 @@ def _candidates(pool, pair, fields) -> str | None:
         for n in MARKETPLACE
         if getattr(pool, n) is not None and getattr(pool, n).known
     }
+    if not known and not (pair.agent and "node_agent_sku_id" not in fields):
+        return f"any of the {len(catalog.entries)} supported pairs: see `batchlint images list`"
     entries = catalog.entries
     if pair.agent and "node_agent_sku_id" not in fields:
         entries = catalog.with_agent(pair.agent)

@@ -177,7 +177,7 @@ def test_unresolved_sku_lists_the_candidates(tmp_path):
     [finding] = doc["findings"]
     assert finding["rule_name"] == "value-unresolved"
     assert finding["severity"] == "warning"
-    assert "sku cannot be verified: parameter 'sku' has no default" in finding["message"]
+    assert "SKU cannot be verified: parameter 'sku' has no default" in finding["message"]
     assert "canonical:ubuntu-24_04-lts:server with node agent" in finding["fix"]
     assert finding["line"] == 13  # where the pool uses the parameter
     [pool] = doc["pools"]

@@ -26,7 +26,7 @@ from batchlint.readers.arm import parameter_files_for, template_scope, walk_temp
 from batchlint.readers.armexpr import relabel
 from batchlint.readers.bicepexpr import Scope, evaluate, iterations
 from batchlint.readers.bicepfiles import is_registry, load, reported_through
-from batchlint.values import Lit, Node, Unknown, get, get_path, is_obj, to_value
+from batchlint.values import Lit, Node, Unknown, get, is_obj, to_value
 
 log = logging.getLogger(__name__)
 
@@ -277,11 +277,6 @@ class _Walk:
             pool = pool_from_arm_properties(
                 name, "bicep", decl.loc, properties, condition=condition, via=via, region=region
             )
-            image = get_path(properties, *_IMAGE_PATH)
-            if isinstance(image, Unknown):
-                # The whole image reference is unknown, so whether it names a custom image is
-                # unknown too: the field is present but cannot be known.
-                pool = replace(pool, image_id=Value.unknown(image.reason, image.loc))
             made.append(pool)
             names.append(name)
         if len(made) > 1 and len(set(names)) == 1 and names[0] is not None:
