@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 
 from batchlint import suppress
 from batchlint.engine import Linter, RunResult
@@ -78,7 +79,9 @@ def _files(result: RunResult) -> list[str]:
 
 def _read(path: str, limit: int) -> str | None:
     try:
-        if limit and os.path.getsize(path) > limit:
+        info = os.stat(path)
+        # A pipe named on the command line was read once already; reading it again would wait.
+        if not stat.S_ISREG(info.st_mode) or (limit and info.st_size > limit):
             return None
         with open(path, "rb") as handle:
             return decode(handle.read())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -69,9 +70,14 @@ class Linter:
         """Pools and diagnostics of one file; never raises for what the file holds."""
         path = candidate.path
         try:
-            size = os.path.getsize(path)
+            info = os.stat(path)
         except OSError as exc:
             return _diagnostic("parse-error", path, 1, f"cannot read file: {exc.strerror}")
+        if not stat.S_ISREG(info.st_mode) and not candidate.explicit:
+            # A named pipe or device found in a folder would block the run on its first read;
+            # one named on the command line is read, as the user asked (``<(az ...)``).
+            return _diagnostic("file-skipped", path, 1, "file skipped: not a regular file")
+        size = info.st_size
         limit = self.read_options.max_file_size
         if limit and size > limit:
             return _diagnostic(

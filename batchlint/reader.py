@@ -9,7 +9,9 @@ parsed once.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -104,6 +106,10 @@ class ReadContext:
 
 
 def read_text_file(path: str) -> str:
+    """The text of a file another file names; a pipe or device is refused, as reading it could
+    wait forever."""
+    if not stat.S_ISREG(os.stat(path).st_mode):
+        raise OSError(errno.EINVAL, "not a regular file", path)
     with open(path, "rb") as handle:
         data = handle.read()
     return decode(data)
