@@ -84,8 +84,7 @@ class Linter:
                 "file-skipped",
                 path,
                 1,
-                f"file skipped: {size / 1048576:.1f} MB is over the --max-file-size limit "
-                f"of {limit / 1048576:.1f} MB",
+                f"file skipped: {_size(size)} is over the --max-file-size limit of {_size(limit)}",
             )
         try:
             with open(path, "rb") as handle:
@@ -167,6 +166,12 @@ class Linter:
             outcome.pools.extend(pools)
             outcome.findings.extend(sorted(findings, key=lambda f: f.sort_key))
         return outcome
+
+
+def _size(size: int) -> str:
+    if size >= 1048576:
+        return f"{size / 1048576:.1f} MB"
+    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
 
 
 def _diagnostic(kind: str, path: str, line: int, message: str, column: int = 1) -> ReadResult:
