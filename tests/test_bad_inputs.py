@@ -1,0 +1,296 @@
+"""Bad input through the real command: a clear message at a position, the right exit status,
+no traceback, no time without bound, and every file left as it was."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+AS_OF = "2026-12-03"
+GOOD_SPEC = (
+    '{"id": "pool-ok", "vmSize": "standard_d2s_v5", "virtualMachineConfiguration": '
+    '{"imageReference": {"publisher": "canonical", "offer": "ubuntu-24_04-lts", '
+    '"sku": "server", "version": "latest"}, "nodeAgentSKUId": "batch.node.ubuntu 24.04"}}\n'
+)
+TERRAFORM_POOL = """
+resource "azurerm_batch_pool" "self" {
+  name                = "pool-self"
+  resource_group_name = "rg-demo"
+  account_name        = "contosobatch"
+  vm_size             = "Standard_D2s_v5"
+  node_agent_sku_id   = "batch.node.ubuntu 24.04"
+
+  storage_image_reference {
+    publisher = "canonical"
+    offer     = "ubuntu-24_04-lts"
+    sku       = "server"
+    version   = "latest"
+  }
+}
+"""
+
+
+def _tree_hashes(root: Path) -> dict[str, str]:
+    out = {}
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = Path(folder, name)
+            if path.is_symlink() or not path.is_file() or not os.access(path, os.R_OK):
+                out[str(path)] = "special"
+                continue
+            out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def lint(tmp_path: Path, *args: str, prefix: tuple[str, ...] = (), timeout: float = 60):
+    """``batchlint ARGS`` run in ``tmp_path``; fails if any file under it changed."""
+    before = _tree_hashes(tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
+    started = time.monotonic()
+    proc = subprocess.run(
+        [*prefix, sys.executable, "-m", "batchlint", "--as-of", AS_OF, "--no-config", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    proc.seconds = time.monotonic() - started
+    assert "Traceback" not in proc.stdout + proc.stderr
+    assert _tree_hashes(tmp_path) == before
+    return proc
+
+
+def test_empty_file_is_a_parse_error_at_line_1(tmp_path):
+    (tmp_path / "pool.json").write_bytes(b"")
+    proc = lint(tmp_path, "pool.json")
+    assert proc.returncode == 1
+    assert "pool.json:1:1: error BL001 Expecting value: line 1 column 1" in proc.stdout
+
+
+def test_binary_file_is_a_parse_error_not_a_decode_crash(tmp_path):
+    (tmp_path / "pool.json").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    proc = lint(tmp_path, "pool.json")
+    assert proc.returncode == 1
+    assert "pool.json:1:1: error BL001 binary file (contains NUL bytes)" in proc.stdout
+
+
+def test_invalid_utf8_names_the_line_and_column_of_the_bad_byte(tmp_path):
+    (tmp_path / "pool.json").write_bytes(b'{\n  "id": "caf\xe9"\n}\n')
+    proc = lint(tmp_path, "pool.json")
+    assert proc.returncode == 1
+    assert "pool.json:2:13: error BL001 invalid UTF-8 (byte 0xe9)" in proc.stdout
+
+
+def test_byte_order_mark_is_read_as_utf8(tmp_path):
+    (tmp_path / "pool.json").write_bytes(b"\xef\xbb\xbf" + GOOD_SPEC.encode())
+    proc = lint(tmp_path, "pool.json")
+    assert proc.returncode == 0
+    assert "0 errors, 0 warnings, 0 infos in 1 file (1 pool)" in proc.stdout
+
+
+def test_byte_order_mark_does_not_shift_error_columns(tmp_path):
+    (tmp_path / "pool.json").write_bytes(b'\xef\xbb\xbf{"id": }')
+    proc = lint(tmp_path, "pool.json")
+    assert proc.returncode == 1
+    assert "pool.json:1:8: error BL001 Expecting value: line 1 column 8" in proc.stdout
+
+
+def test_50_mb_file_is_skipped_with_the_limit_in_the_message(tmp_path):
+    with open(tmp_path / "huge.json", "wb") as handle:
+        handle.write(b'{"padding": "')
+        handle.write(b"x" * (50 * 1024 * 1024))
+        handle.write(b'"}\n')
+    proc = lint(tmp_path, "huge.json")
+    assert proc.returncode == 0  # a warning: the rest of the run is still judged
+    assert (
+        "huge.json:1:1: warning BL003 file skipped: 50.0 MB is over the --max-file-size "
+        "limit of 4.0 MB"
+    ) in proc.stdout
+    assert proc.seconds < 20
+
+
+def test_max_file_size_option_sets_the_limit(tmp_path):
+    (tmp_path / "pool.json").write_text(GOOD_SPEC * 100)
+    proc = lint(tmp_path, "--max-file-size", "2k", "pool.json")
+    assert proc.returncode == 0
+    assert "pool.json:1:1: warning BL003 file skipped: 23.2 KB is over the --max-file-size " in (
+        proc.stdout
+    )
+    assert "limit of 2.0 KB" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("deep.json", "[" * 10_000 + "]" * 10_000, "deep.json:1:257: error BL001 Nesting deeper"),
+        (
+            "deep.yaml",
+            "a: " + "[" * 10_000 + "]" * 10_000,
+            "deep.yaml:1:1003: error BL001 exceeded maximum nesting depth",
+        ),
+        (
+            "deep.bicep",
+            "var x = " + "[" * 10_000 + "]" * 10_000,
+            "deep.bicep:1:1: error BL001 nested too deeply to read",
+        ),
+        (
+            "deep.tf",
+            "locals {\n  x = " + "[" * 10_000 + "]" * 10_000 + "\n}\n",
+            "deep.tf:1:1: error BL001 nested too deeply to read",
+        ),
+    ],
+)
+def test_nesting_10000_levels_deep_is_a_parse_error(tmp_path, name, text, expected):
+    (tmp_path / name).write_text(text)
+    proc = lint(tmp_path, name, timeout=30)
+    assert proc.returncode == 1
+    assert expected in proc.stdout
+
+
+def test_arm_expression_nested_10000_deep_is_a_parse_error(tmp_path):
+    deep = "concat(" * 10_000 + "'x'" + ")" * 10_000
+    (tmp_path / "azuredeploy.json").write_text(
+        '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+        'deploymentTemplate.json#", "contentVersion": "1.0.0.0", "resources": [{"type": '
+        '"Microsoft.Batch/batchAccounts/pools", "name": "a/b", "properties": {"vmSize": "['
+        + deep
+        + ']"}}]}'
+    )
+    proc = lint(tmp_path, "azuredeploy.json", timeout=30)
+    assert proc.returncode == 1
+    assert "azuredeploy.json:1:1: error BL001 nested too deeply to read" in proc.stdout
+
+
+def test_yaml_alias_bomb_stops_at_the_node_budget(tmp_path):
+    lines = ['l0: &l0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for level in range(1, 9):
+        refs = ", ".join([f"*l{level - 1}"] * 10)
+        lines.append(f"l{level}: &l{level} [{refs}]")
+    lines.append("virtualMachineConfiguration: *l8")
+    (tmp_path / "pools.yaml").write_text("\n".join(lines) + "\n")
+    proc = lint(tmp_path, "pools.yaml", timeout=30)
+    assert proc.returncode == 1
+    assert "pools.yaml:" in proc.stdout
+    assert "error BL001 YAML expands to more than 200000 values (an alias bomb?)" in proc.stdout
+    assert proc.seconds < 20
+
+
+def test_yaml_python_object_tags_are_inert_text(tmp_path):
+    marker = tmp_path / "executed"
+    (tmp_path / "pools.yaml").write_text(
+        f"""\
+- id: !!python/name:os.system pool-tagged
+  vmSize: standard_d2s_v5
+  startTask:
+    commandLine: !!python/object/apply:os.system ["touch {marker}"]
+  virtualMachineConfiguration:
+    imageReference:
+      publisher: canonical
+      offer: !!python/object/new:str [ubuntu-24_04-lts]
+      sku: server
+    nodeAgentSKUId: batch.node.ubuntu 24.04
+"""
+    )
+    proc = lint(tmp_path, "pools.yaml")
+    assert not marker.exists()
+    assert proc.returncode == 0
+    # The tagged offer stays the sequence it was written as, so it cannot be verified.
+    assert (
+        "pools.yaml:8:14: warning BL107 offer cannot be verified: expected a string, found an array"
+    ) in proc.stdout
+    assert "in 1 file (1 pool)" in proc.stdout
+
+
+def test_symlink_loop_of_folders_is_not_followed(tmp_path):
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "pool.json").write_text(GOOD_SPEC)
+    os.symlink("..", tmp_path / "infra" / "up")
+    os.symlink(".", tmp_path / "infra" / "here")
+    proc = lint(tmp_path, ".", timeout=30)
+    assert proc.returncode == 0
+    assert "in 1 file (1 pool)" in proc.stdout
+
+
+def test_symlink_loop_of_files_is_a_read_error_at_the_file(tmp_path):
+    os.symlink("b.json", tmp_path / "a.json")
+    os.symlink("a.json", tmp_path / "b.json")
+    proc = lint(tmp_path, "a.json")
+    assert proc.returncode == 1
+    assert "a.json:1:1: error BL001 cannot read file: Too many levels of symbolic links" in (
+        proc.stdout
+    )
+
+
+def _without_file_permission_override() -> tuple[str, ...]:
+    """A command prefix under which permission bits apply (root ignores them otherwise)."""
+    if os.geteuid() != 0:
+        return ()
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root without setpriv: no way to make a file unreadable")
+    return (setpriv, "--bounding-set", "-dac_override,-dac_read_search")
+
+
+def test_unreadable_file_is_a_read_error_at_the_file(tmp_path):
+    path = tmp_path / "pool.json"
+    path.write_text(GOOD_SPEC)
+    path.chmod(0)
+    try:
+        proc = lint(tmp_path, "pool.json", prefix=_without_file_permission_override())
+    finally:
+        path.chmod(0o644)
+    assert proc.returncode == 1
+    assert "pool.json:1:1: error BL001 cannot read file: Permission denied" in proc.stdout
+
+
+def test_path_that_does_not_exist_is_a_usage_error(tmp_path):
+    proc = lint(tmp_path, "missing.json")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert "batchlint: error: missing.json: no such file or folder" in proc.stderr
+
+
+def test_named_pipe_in_a_folder_is_skipped_instead_of_waited_on(tmp_path):
+    os.mkfifo(tmp_path / "pool.json")
+    proc = lint(tmp_path, ".", timeout=30)
+    assert proc.returncode == 0
+    assert "pool.json:1:1: warning BL003 file skipped: not a regular file" in proc.stdout
+
+
+def test_folder_of_10000_empty_files_finishes_quietly(tmp_path):
+    folder = tmp_path / "generated"
+    folder.mkdir()
+    for index in range(10_000):
+        (folder / f"pool-{index:05d}.json").touch()
+    proc = lint(tmp_path, "generated", timeout=60)
+    # Empty files found in a folder are not pool definitions; only named files must parse.
+    assert proc.returncode == 0
+    assert "0 errors, 0 warnings, 0 infos in 10000 files (0 pools)" in proc.stdout
+
+
+def test_terraform_module_that_sources_itself_is_reported_once(tmp_path):
+    (tmp_path / "main.tf").write_text('module "again" {\n  source = "./"\n}\n' + TERRAFORM_POOL)
+    proc = lint(tmp_path, ".", timeout=30)
+    assert proc.returncode == 1
+    assert proc.stdout.count("error BL002") == 1
+    assert 'main.tf:1:1: error BL002 module "again" calls a module that is already being read' in (
+        proc.stdout
+    )
+    assert "in 1 file (1 pool)" in proc.stdout
+
+
+def test_bicep_module_cycle_is_reported_and_not_followed(tmp_path):
+    (tmp_path / "a.bicep").write_text("module b './b.bicep' = {\n  name: 'b'\n}\n")
+    (tmp_path / "b.bicep").write_text("module a './a.bicep' = {\n  name: 'a'\n}\n")
+    proc = lint(tmp_path, ".", timeout=30)
+    assert proc.returncode == 1
+    assert "a.bicep:1:1: error BL001 module ./b.bicep is used in a cycle" in proc.stdout
+    assert "b.bicep:1:1: error BL001 module ./a.bicep is used in a cycle" in proc.stdout
