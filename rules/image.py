@@ -6,7 +6,15 @@ from batchlint.catalog import norm
 from batchlint.hookspecs import hookimpl
 from batchlint.model import Severity
 from batchlint.rule import Rule, shown, where
-from batchlint_rules.pair import analyse, days_until, entry_text, image_location, origins
+from batchlint_rules.pair import (
+    analyse,
+    days_until,
+    entry_text,
+    image_location,
+    origins,
+    pool_arch,
+    successor_in,
+)
 
 DOCS_IMAGES = "https://learn.microsoft.com/azure/batch/batch-linux-nodes"
 DOCS_LIST = "https://learn.microsoft.com/rest/api/batchservice/pools/list-supported-images"
@@ -15,6 +23,36 @@ DOCS_RETIREMENTS = "https://github.com/Azure/Batch/issues/140"
 
 def _evidence(pair, *extra: str) -> list[str]:
     return [f"catalog: {pair.catalog.info.label()}", *[e for e in extra if e]]
+
+
+def replacement(pool, pair, verb: str = "use") -> str | None:
+    """What to move to: the lifecycle successor when this catalog lists it, else the nearest
+    supported images that run on the pool's CPU."""
+    successor, listed = successor_in(pair)
+    nearest = []
+    if pair.image is not None:
+        own = tuple(norm(part) for part in pair.image)
+        nearest = [
+            e
+            for e in pair.catalog.nearest(*pair.image, limit=4, arch=pool_arch(pool))
+            if e.key != own
+        ][:3]
+    examples = "; ".join(entry_text(e) for e in nearest)
+    if successor and listed:
+        return f"{verb} {successor}"
+    if successor:
+        text = f"{verb} {successor} (its successor, which {pair.catalog.info.label()} does not list"
+        return text + (f"; it does list {examples})" if examples else ")")
+    if examples:
+        return f"{verb} a supported image, e.g. {examples}"
+    return None
+
+
+def _agent_successor(pair, verb: str = "use") -> str | None:
+    row = pair.agent_row
+    if row is None or not row.successors:
+        return None
+    return f"{verb} node agent " + " or ".join(f"'{a}'" for a in row.successors)
 
 
 class ImageNotSupported(Rule):
@@ -32,17 +70,10 @@ class ImageNotSupported(Rule):
         if row is not None and row.end_of_life and row.end_of_life <= ctx.as_of:
             return  # image-end-of-life says it, with the date
         message = f"image {pair.image_text}{origins(pool)} is not in the supported-image list"
-        nearest = pair.catalog.nearest(*pair.image)
-        successor = pair.successor() if row is not None else None
         if row is not None:
             when = f" on {row.end_of_life}" if row.end_of_life else ""
             message += f"; the lifecycle catalog lists it as {row.kind}{when}"
-        if successor:
-            fix = f"use {successor}"
-        elif nearest:
-            fix = "use a supported image, e.g. " + "; ".join(entry_text(e) for e in nearest)
-        else:
-            fix = "choose an image from `batchlint images list`"
+        fix = replacement(pool, pair) or "choose an image from `batchlint images list`"
         yield self.finding(
             image_location(pool),
             message,
@@ -146,7 +177,7 @@ class ImageUnverified(Rule):
             return
         verified = [
             e
-            for e in pair.catalog.nearest(*pair.image, limit=10)
+            for e in pair.catalog.nearest(*pair.image, limit=10, arch=pool_arch(pool))
             if e.verified and e.key != pair.match.key
         ][:3]
         fix = (
@@ -197,12 +228,12 @@ class ImageEndOfLife(_EndOfLife):
         date, kind, source = dated
         what, location = self.what(pool, pair)
         listed = "" if pair.match or kind == "agent" else " and is no longer in the list"
-        successor = pair.successor()
+        fix = replacement(pool, pair) if kind != "agent" else _agent_successor(pair)
         yield self.finding(
             location,
             f"{what} reached its end of life in Batch on {date}{listed}",
             pool=pool,
-            fix=f"use {successor}" if successor else None,
+            fix=fix,
             evidence=_evidence(pair, f"end of life from {kind}: {source}"),
             subject=(self.subject_of(pair),),
         )
@@ -225,12 +256,15 @@ class ImageNearEndOfLife(_EndOfLife):
         days = days_until(date, ctx.as_of)
         severity = Severity.WARNING if days <= ctx.eol_warning_days else Severity.INFO
         what, location = self.what(pool, pair)
-        successor = pair.successor()
+        if kind == "agent":
+            fix = _agent_successor(pair, "plan a move to")
+        else:
+            fix = replacement(pool, pair, "plan a move to")
         yield self.finding(
             location,
             f"{what} reaches its end of life in Batch on {date} (in {days} days)",
             pool=pool,
-            fix=f"plan a move to {successor}" if successor else None,
+            fix=fix,
             severity=severity,
             evidence=_evidence(pair, f"end of life from {kind}: {source}"),
             subject=(self.subject_of(pair),),

@@ -125,6 +125,32 @@ def _analyse(pool: Pool, ctx: RuleContext) -> Pair:
     )
 
 
+def pool_arch(pool: Pool) -> str | None:
+    """ "arm64" or "x64" when the VM size or the node agent says which, else None."""
+    from batchlint import vmsizes
+
+    size = pool.vm_size.text() if pool.vm_size is not None else None
+    if size:
+        found = vmsizes.bundled().architecture(size)
+        if found is not None and not found.uncertain:
+            return "arm64" if found.arch == vmsizes.ARM64 else "x64"
+    agent = pool.node_agent_sku_id.text() if pool.node_agent_sku_id is not None else None
+    if agent:
+        return "arm64" if norm(agent).endswith("-arm64") else "x64"
+    return None
+
+
+def successor_in(pair: Pair) -> tuple[str | None, bool]:
+    """The lifecycle successor, and whether the pool's catalog lists it."""
+    text = pair.successor()
+    row = pair.image_row
+    if text is None or row is None or not row.successor:
+        return text, True
+    parts = row.successor.split(":")
+    listed = len(parts) == 3 and bool(pair.catalog.lookup(*parts))
+    return text, listed
+
+
 def image_location(pool: Pool):
     """Where an image finding is reported: the SKU, else the offer or publisher, else the pool."""
     for value in (pool.sku, pool.offer, pool.publisher, pool.image_id):

@@ -251,3 +251,52 @@ def test_retired_image_with_a_listed_agent_is_still_end_of_life(tmp_path):
     [finding] = doc["findings"]
     assert finding["rule_name"] == "image-end-of-life"
     assert "on 2025-04-23" in finding["message"]
+
+
+def test_suggestions_run_on_the_pools_cpu(tmp_path):
+    body = pool_spec(
+        "canonical",
+        "ubuntu-24_04-lts",
+        "servr",
+        "batch.node.ubuntu 24.04",
+        vmSize="Standard_D2s_v5",
+    )
+    doc = lint_spec(tmp_path, body)
+    [finding] = findings_of(doc, "image-not-supported")
+    assert "arm64" not in finding["fix"]
+    arm = pool_spec(
+        "canonical",
+        "ubuntu-24_04-lts",
+        "servr",
+        "batch.node.ubuntu 24.04-arm64",
+        vmSize="Standard_D4ps_v6",
+    )
+    [finding] = findings_of(lint_spec(tmp_path, arm), "image-not-supported")
+    assert finding["fix"] == (
+        "use a supported image, e.g. canonical:ubuntu-24_04-lts:server-arm64 with node agent "
+        "'batch.node.ubuntu 24.04-arm64'"
+    )
+
+
+def test_a_successor_the_catalog_does_not_list_is_said_so(tmp_path):
+    images = [
+        {
+            "imageReference": {
+                "publisher": "almalinux",
+                "offer": "almalinux-x86_64",
+                "sku": "8-gen2",
+                "version": "latest",
+            },
+            "verificationType": "verified",
+            "nodeAgentSkuId": "batch.node.el 8",
+            "osType": "linux",
+        }
+    ]
+    snapshot = tmp_path / "images.json"
+    snapshot.write_text(json.dumps(images))
+    body = pool_spec("OpenLogic", "CentOS", "7_9", "batch.node.centos 7")
+    doc = lint_spec(tmp_path, body, "--images", str(snapshot))
+    [finding] = findings_of(doc, "image-end-of-life")
+    assert finding["fix"].startswith("use almalinux:almalinux-x86_64:9-gen2 with node agent")
+    assert f"which snapshot {snapshot} of" in finding["fix"]
+    assert "does not list" in finding["fix"]

@@ -148,18 +148,27 @@ class Catalog:
         pub = norm(publisher)
         return [e for e in self.entries if e.key[0] == pub]
 
-    def nearest(self, publisher: str, offer: str, sku: str, limit: int = 3) -> list[ImageEntry]:
-        """Supported entries closest to an unsupported image: same offer first, then publisher."""
-        key = (norm(publisher), norm(offer), norm(sku), limit)
+    def nearest(
+        self, publisher: str, offer: str, sku: str, limit: int = 3, arch: str | None = None
+    ) -> list[ImageEntry]:
+        """Supported entries closest to an unsupported image: same offer first, then publisher.
+
+        ``arch`` ("arm64" or "x64") keeps only entries whose node agent runs on that CPU, so a
+        suggestion never trades one failure for another.
+        """
+        key = (norm(publisher), norm(offer), norm(sku), limit, arch)
         if key not in self._nearest:
-            self._nearest[key] = self._rank(publisher, offer, sku, limit)
+            self._nearest[key] = self._rank(publisher, offer, sku, limit, arch)
         return list(self._nearest[key])
 
-    def _rank(self, publisher: str, offer: str, sku: str, limit: int) -> list[ImageEntry]:
-        pool = self.of_offer(publisher, offer) or self.of_publisher(publisher)
+    def _rank(
+        self, publisher: str, offer: str, sku: str, limit: int, arch: str | None
+    ) -> list[ImageEntry]:
+        same_offer = [e for e in self.of_offer(publisher, offer) if _fits(e, arch)]
+        pool = same_offer or [e for e in self.of_publisher(publisher) if _fits(e, arch)]
         if not pool:
             return []
-        target = norm(f"{offer}:{sku}") if not self.of_offer(publisher, offer) else norm(sku)
+        target = norm(f"{offer}:{sku}") if not same_offer else norm(sku)
 
         def score(entry: ImageEntry) -> float:
             mine = norm(entry.sku) if target == norm(sku) else norm(f"{entry.offer}:{entry.sku}")
@@ -172,6 +181,15 @@ class Catalog:
                 seen.add(entry.image)
                 out.append(entry)
         return out[:limit]
+
+
+def entry_arch(entry: ImageEntry) -> str:
+    """The CPU an entry's node agent runs on: Arm agents end in ``-arm64``."""
+    return "arm64" if norm(entry.node_agent).endswith("-arm64") else "x64"
+
+
+def _fits(entry: ImageEntry, arch: str | None) -> bool:
+    return arch is None or entry_arch(entry) == arch
 
 
 class CatalogSource(Protocol):
