@@ -29,8 +29,11 @@ class RunResult:
     catalog: Catalog | None = None
     #: Findings that suppressions or the baseline hid, for reports that count them.
     suppressed: list[Finding] = field(default_factory=list)
-    #: Run-level notes for the summary (an old snapshot, a fallback catalog).
+    #: Run-level notes for the summary, only for what needs attention (an old snapshot, a
+    #: fallback catalog, the region snapshots used).
     notes: list[str] = field(default_factory=list)
+    #: Days from the catalog's date to the evaluation date; None when the catalog has no date.
+    catalog_age_days: int | None = None
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -116,7 +119,7 @@ class Linter:
                     f"({type(exc).__name__}: {exc}); this is a bug in batchlint",
                 )
             if result is not None:
-                log.debug("%s: %s reader, %d pools", path, reader.name, len(result.pools))
+                log.info("read %s (%s): %d pools", path, reader.name, len(result.pools))
                 return result
         log.debug("%s: not a pool definition", path)
         return ReadResult()
@@ -132,17 +135,22 @@ class Linter:
                 continue
             findings.extend(self._run(rule.check_diagnostic(diagnostic, self.ctx), rule))
         for pool in result.pools:
+            _log_unknowns(pool)
             for rule in self.rules:
-                findings.extend(self._run(rule.check(pool, self.ctx), rule))
-        return findings
+                findings.extend(self._run(rule.check(pool, self.ctx), rule, pool))
+        return _name_instances(findings)
 
-    def _run(self, produced: Iterable[Finding], rule: Rule) -> list[Finding]:
+    def _run(self, produced: Iterable[Finding], rule: Rule, pool: Pool | None = None):
         out = []
         override = self.severities.get(rule.name) or self.severities.get(rule.id)
-        for finding in produced:
-            if override is not None:
-                finding = _with_severity(finding, override)
-            out.append(finding)
+        try:
+            for finding in produced:
+                if override is not None:
+                    finding = _with_severity(finding, override)
+                out.append(finding)
+        except Exception as exc:  # a rule's bug is reported, and the other rules still run
+            log.debug("rule %s failed", rule.name, exc_info=True)
+            out.append(_rule_failed(rule, pool, exc))
         return out
 
     def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> tuple[list, list]:
@@ -169,9 +177,60 @@ class Linter:
 
 
 def _size(size: int) -> str:
-    if size >= 1048576:
-        return f"{size / 1048576:.1f} MB"
-    return f"{size / 1024:.1f} KB" if size >= 1024 else f"{size} bytes"
+    """A file size in the unit that reads best: bytes, KB or MB (of 1024)."""
+    if size < 1024:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    if round(size / 1024, 1) < 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1048576:.1f} MB"
+
+
+def _rule_failed(rule: Rule, pool: Pool | None, exc: Exception) -> Finding:
+    where = pool.location if pool is not None else Location("", 1)
+    origin = rule.__module__
+    return Finding(
+        rule_id="BL004",
+        rule_name="rule-failed",
+        severity=Severity.ERROR,
+        location=where,
+        message=(
+            f"rule {rule.name} ({rule.id}, from {origin}) failed on this pool: "
+            f"{type(exc).__name__}: {exc}; the pool is not fully checked"
+        ),
+        pool=pool.label if pool is not None else None,
+        subject=(rule.id, type(exc).__name__),
+    )
+
+
+def _name_instances(findings: list[Finding]) -> list[Finding]:
+    """Name the pool where loop instances share a finding's place and words, so that text and
+    annotation lines, which show no pool, can be told apart."""
+    from collections import Counter
+    from dataclasses import replace
+
+    same = Counter((f.location, f.rule_id, f.message) for f in findings)
+    if all(count == 1 for count in same.values()):
+        return findings
+    return [
+        replace(f, message=f"{f.message} (pool {f.pool})")
+        if f.pool and same[(f.location, f.rule_id, f.message)] > 1
+        else f
+        for f in findings
+    ]
+
+
+def _log_unknowns(pool: Pool) -> None:
+    if not log.isEnabledFor(logging.INFO):
+        return
+    for name, value in pool.values().items():
+        if value is not None and not value.known:
+            log.info(
+                "%s: pool %s: %s is unknown: %s",
+                value.location or pool.location,
+                pool.label,
+                name,
+                value.unresolved,
+            )
 
 
 def _diagnostic(kind: str, path: str, line: int, message: str, column: int = 1) -> ReadResult:

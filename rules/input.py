@@ -31,6 +31,16 @@ class FileSkipped(Rule):
     diagnostic_kinds = ("file-skipped",)
 
 
+class RuleFailed(Rule):
+    """Reported by the engine itself when another rule raises, so that one broken rule (often
+    an outside plugin's) costs its own checks and not the run."""
+
+    id = "BL004"
+    name = "rule-failed"
+    severity = Severity.ERROR
+    summary = "A rule raised an error on a pool, so that pool is not fully checked."
+
+
 @hookimpl
 def batchlint_rules():
-    return [ParseErrorRule, ModuleNotFound, FileSkipped]
+    return [ParseErrorRule, ModuleNotFound, FileSkipped, RuleFailed]

@@ -27,9 +27,20 @@ class GalleryOnly(Rule):
             yield self.finding(pool.location, "use an image from the Contoso gallery", pool=pool)
 
 
+class Broken(Rule):
+    id = "CT002"
+    name = "contoso-broken-check"
+    severity = Severity.ERROR
+    summary = "A rule with a bug."
+
+    def check(self, pool, ctx):
+        if pool.name == "pool-windows":
+            yield 1 / 0
+
+
 @hookimpl
 def batchlint_rules():
-    return [GalleryOnly]
+    return [GalleryOnly, Broken]
 """
 
 PYPROJECT = """
@@ -66,6 +77,7 @@ def installed_pack(tmp_path_factory):
             "--quiet",
             "--no-deps",
             "--no-build-isolation",
+            "--no-cache-dir",
             "--target",
             str(target),
             str(source),
@@ -84,6 +96,17 @@ def test_outside_rule_finding_shows_in_the_output(installed_pack):
         proc.stdout
     )
     assert proc.returncode == 1
+
+
+def test_a_failing_outside_rule_is_a_finding_not_a_crash(installed_pack):
+    proc = run_cli("examples/pools.yaml", "--as-of", AS_OF, env={"PYTHONPATH": str(installed_pack)})
+    assert "Traceback" not in proc.stderr
+    assert (
+        "examples/pools.yaml:10:3: error BL004 rule contoso-broken-check (CT002, from contoso_rules) "
+        "failed on this pool: ZeroDivisionError: division by zero; the pool is not fully "
+        "checked (rule-failed)"
+    ) in proc.stdout
+    assert "BL102" in proc.stdout  # the other rules still ran
 
 
 def test_outside_rule_is_listed(installed_pack):
