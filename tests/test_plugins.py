@@ -102,9 +102,9 @@ def test_a_failing_outside_rule_is_a_finding_not_a_crash(installed_pack):
     proc = run_cli("examples/pools.yaml", "--as-of", AS_OF, env={"PYTHONPATH": str(installed_pack)})
     assert "Traceback" not in proc.stderr
     assert (
-        "examples/pools.yaml:10:3: error BL004 rule contoso-broken-check (CT002, from contoso_rules) "
-        "failed on this pool: ZeroDivisionError: division by zero; the pool is not fully "
-        "checked (rule-failed)"
+        "examples/pools.yaml:10:3: error BL004 rule contoso-broken-check (CT002, from "
+        "contoso_rules) failed on this pool: ZeroDivisionError: division by zero; "
+        "the pool is not fully checked (rule-failed)"
     ) in proc.stdout
     assert "BL102" in proc.stdout  # the other rules still ran
 
