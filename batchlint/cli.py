@@ -276,11 +276,36 @@ def parse_lint_args(argv: list[str]) -> tuple[LintOptions, argparse.Namespace]:
     opts.changed_files = args.changed_files
     opts.verbose = args.verbose
     opts.outputs = [tuple(pair) for pair in args.outputs] or [("text", None)]
+    check_outputs(opts.outputs)
 
     from batchlint import config
 
     config.apply(opts, explicit, no_config=args.no_config)
     return opts, args
+
+
+def check_outputs(outputs: list[tuple[str, str | None]]) -> None:
+    """Refuse two reports for one place: standard output, or the same file."""
+    to_stdout = [fmt for fmt, target in outputs if target is None]
+    if len(to_stdout) > 1:
+        named = [f"--format {fmt}" for fmt in to_stdout]
+        given = ", ".join(named[:-1]) + " and " + named[-1]
+        every = "both" if len(named) == 2 else "all"
+        raise UsageError(
+            f"{given} would {every} write to standard output; give all but one an --output FILE"
+        )
+    seen: dict[str, tuple[str, str]] = {}
+    for fmt, target in outputs:
+        if target is None:
+            continue
+        key = os.path.normcase(os.path.realpath(target))
+        if key in seen:
+            first, named = seen[key]
+            raise UsageError(
+                f"--format {first} and --format {fmt} would both write to {named}; "
+                "give each its own --output FILE"
+            )
+        seen[key] = (fmt, target)
 
 
 def setup_logging(verbose: int) -> None:
@@ -290,6 +315,9 @@ def setup_logging(verbose: int) -> None:
     root = logging.getLogger("batchlint")
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # azure-identity logs each credential it tries; batchlint says in one line what failed and
+    # what to check, so the library speaks only at -vv.
+    logging.getLogger("azure").setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
 
 
 def lint(argv: list[str]) -> int:

@@ -260,6 +260,7 @@ class SupportedImagesClient:
             token = self.credential.get_token(self.scope).token
         except Exception as exc:  # any credential type may fail in its own way
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            first = first.rstrip(". ")
             raise LiveError(
                 self._redact(
                     f"could not get an Entra ID token for {self.scope}: {first}. Sign in with "
@@ -440,12 +441,14 @@ def client_for(endpoint: str, *, auth: str = "auto", credential=None, **settings
         raise UsageError(f"unknown authentication {auth!r} (use {', '.join(AUTH_MODES)})")
     shared_key = None
     if credential is None and auth in ("auto", "shared-key"):
+        # Missing or unusable settings are configuration (exit 2), not a list that could not
+        # be fetched (exit 3), and no fallback hides them.
         try:
             shared_key = from_environment()
         except SharedKeyError as exc:
-            raise LiveError(str(exc)) from None
+            raise CatalogError(str(exc)) from None
         if shared_key is None and auth == "shared-key":
-            raise LiveError(
+            raise CatalogError(
                 "shared key authentication needs AZURE_BATCH_ACCOUNT and "
                 f"{KEY_VARIABLE} in the environment"
             )
