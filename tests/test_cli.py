@@ -26,7 +26,9 @@ def test_text_output_has_one_line_per_finding_and_a_summary():
         ("examples/pools.yaml", "9", "node-agent-mismatch"),
     ]
     assert "2 errors, 0 warnings, 0 infos in 2 files (4 pools)" in lines
-    assert "catalog: bundled snapshot of 2026-12-03, eastus2" in lines
+    assert any(
+        line.startswith("catalog: bundled snapshot of 2026-12-03, eastus2") for line in lines
+    )
     assert "\033[" not in proc.stdout  # no colour when not on a terminal
 
 
@@ -197,3 +199,13 @@ def test_a_run_imports_no_network_or_schema_library():
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_a_parameters_file_named_alone_lints_its_template(tmp_path):
+    case = "tests/corpus/written/arm-06-params-file-override"
+    doc = lint_json(f"{case}/azuredeploy.parameters.json")
+    [pool] = doc["pools"]
+    assert pool["file"] == f"{case}/azuredeploy.json"
+    assert pool["values"]["node_agent_sku_id"]["file"] == f"{case}/azuredeploy.parameters.json"
+    both = lint_json(f"{case}/azuredeploy.parameters.json", f"{case}/azuredeploy.json")
+    assert len(both["pools"]) == 1  # reported once, through the template

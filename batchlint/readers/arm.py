@@ -67,6 +67,20 @@ def parameter_files_for(path: str) -> list[str]:
     return found
 
 
+def template_for(path: str) -> str | None:
+    """The ARM template a ``<name>.parameters.json`` file belongs to, when it is beside it."""
+    folder, name = os.path.split(path)
+    low = name.lower()
+    for suffix in (".parameters.json", ".parameters.jsonc"):
+        if low.endswith(suffix):
+            stem = name[: -len(suffix)]
+            for candidate in (f"{stem}.json", f"{stem}.jsonc"):
+                full = os.path.join(folder, candidate)
+                if os.path.isfile(full):
+                    return full
+    return None
+
+
 class ArmReader:
     name = "arm"
     suffixes = (".json", ".jsonc")
@@ -85,20 +99,42 @@ class ArmReader:
                 raise
             return None  # JSONC that is not a template: another reader may know it
         if is_parameters_file(root):
-            return read_parameters_file(root, source)
+            result = read_parameters_file(root, source)
+            if not result.pools:
+                result = self._template_of(source, ctx) or result
+            return result
         if is_rest_example(root):
             return read_rest_example(root, source)
         if not is_template(root):
             return None
+        files = list(ctx.options.parameter_files) or parameter_files_for(source.path)
+        return self._template(root, source.path, files, ctx)
+
+    def _template(self, root: Node, path: str, files: list[str], ctx: ReadContext) -> ReadResult:
         result = ReadResult()
-        params, files = self._parameter_values(source, ctx, result)
-        result.depends_on.extend(files)
-        scope = template_scope(root, params, source.path)
+        params, used = self._parameter_values(files, ctx, result)
+        result.depends_on.extend(used)
+        scope = template_scope(root, params, path)
         walk_template(root, scope, "arm", result, depth=0)
         return result
 
-    def _parameter_values(self, source: SourceFile, ctx: ReadContext, result: ReadResult):
-        files = list(ctx.options.parameter_files) or parameter_files_for(source.path)
+    def _template_of(self, source: SourceFile, ctx: ReadContext) -> ReadResult | None:
+        """A parameters file named alone: lint the template beside it with these values, as a
+        deployment of the pair would. When the template is read in this run anyway, it picks
+        the parameters file up itself."""
+        template = template_for(source.path)
+        if template is None or os.path.abspath(template) in ctx.inputs:
+            return None
+        display = ctx.display_path(template)
+        try:
+            root, _ = parse_json_file(template, display, ctx)
+        except (OSError, ParseError):
+            return None  # the template's own problems are reported when it is linted
+        if not is_template(root):
+            return None
+        return self._template(root, display, [source.path], ctx)
+
+    def _parameter_values(self, files: list[str], ctx: ReadContext, result: ReadResult):
         values: dict[str, Node] = {}
         used = []
         for path in files:
@@ -222,14 +258,27 @@ def _is_existing(resource: Node) -> bool:
     return isinstance(existing, Lit) and existing.value is True
 
 
-def _copies(resource: Node, scope: Scope) -> list[int | None]:
+def _copies(resource: Node, scope: Scope) -> list[Scope]:
+    """The scope of each copy a resource's ``copy`` loop makes (``scope`` itself without one).
+
+    An unknown count gives one copy whose copyIndex() is unknown. A count larger than
+    ``MAX_COPIES`` gives the first ``MAX_COPIES`` copies and one more for the rest, whose
+    copyIndex() is unknown with the reason: copies past the limit are not left out unseen.
+    """
     copy = get(resource, "copy")
     if not is_obj(copy):
-        return [None]
+        return [scope]
     count = evaluate(get(copy, "count"), scope)
     if isinstance(count, Lit) and isinstance(count.value, int) and count.value >= 0:
-        return list(range(min(count.value, MAX_COPIES)))
-    return [None]
+        scopes = [scope.with_copy_index(i) for i in range(min(count.value, MAX_COPIES))]
+        if count.value > MAX_COPIES:
+            reason = (
+                f"copy count = {count.value} is more than batchlint expands ({MAX_COPIES}); "
+                f"copies {MAX_COPIES} and later are not checked"
+            )
+            scopes.append(scope.with_copy_index(None, reason))
+        return scopes
+    return [scope.with_copy_index(None)]
 
 
 def _region(account: Node, scope: Scope) -> Value | None:
@@ -253,10 +302,7 @@ def _account_regions(items: list, scope: Scope) -> dict[str, Value | None]:
 
 def _pools(resource, scope, fmt, result: ReadResult, region=None, accounts=None) -> None:
     condition = get(resource, "condition")
-    for index in _copies(resource, scope):
-        inner = scope.with_copy_index(index) if index is not None else scope
-        if index is None and is_obj(get(resource, "copy")):
-            inner = scope.with_copy_index(None)
+    for inner in _copies(resource, scope):
         name_node = evaluate(get(resource, "name"), inner)
         if isinstance(name_node, Unknown):
             name_node = evaluate(get(resource, "name"), inner.with_placeholders())
@@ -297,8 +343,7 @@ def _nested_deployment(resource, scope: Scope, fmt, result, depth) -> None:
         return  # a linked template (templateLink) is not fetched
     inner_scope_mode = get(get(props, "expressionEvaluationOptions"), "scope")
     inner = isinstance(inner_scope_mode, Lit) and str(inner_scope_mode.value).lower() == "inner"
-    for index in _copies(resource, scope):
-        outer = scope.with_copy_index(index) if index is not None else scope
+    for outer in _copies(resource, scope):
         if inner:
             passed = {}
             params = get(props, "parameters")
