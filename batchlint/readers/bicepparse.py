@@ -69,12 +69,38 @@ def _parser():
     if not _PARSER:
         # Imported here: tree-sitter is only needed when a Bicep file is read.
         import tree_sitter
-        import tree_sitter_bicep
 
-        language = tree_sitter.Language(tree_sitter_bicep.language())
+        language = tree_sitter.Language(_grammar())
         strings = tree_sitter.Query(language, "(string) @string")
         _PARSER.append((tree_sitter.Parser(language), strings, tree_sitter.QueryCursor))
     return _PARSER[0]
+
+
+def _grammar():
+    """The Bicep grammar (the ``language()`` pointer of ``tree_sitter_bicep``).
+
+    The package's ``__init__`` imports ``importlib.resources``, and with it ``tempfile``, for
+    query files batchlint does not use: more time than reading a template. Its compiled
+    ``_binding`` module is loaded by itself when it can be found, else the package is imported.
+    """
+    import importlib.machinery
+    import importlib.util
+    import sys
+
+    name = "tree_sitter_bicep._binding"
+    module = sys.modules.get(name)
+    if module is None:
+        package = importlib.machinery.PathFinder.find_spec("tree_sitter_bicep")
+        locations = package.submodule_search_locations if package else None
+        spec = importlib.machinery.PathFinder.find_spec(name, locations) if locations else None
+        if spec is None or spec.loader is None:
+            import tree_sitter_bicep
+
+            return tree_sitter_bicep.language()
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        sys.modules[name] = module
+    return module.language()
 
 
 def parse(text: str, path: str, *, bicepparam: bool = False) -> BicepFile:
