@@ -74,6 +74,8 @@ def _pool(
     **extra,
 ) -> Pool:
     image = get(vm_config, "imageReference")
+    if isinstance(image, Lit) and image.value is not None and not isinstance(image.value, dict):
+        image = Unknown(f"imageReference is {_kind(image.value)}, not an object", image.loc)
     image_id = _image_id(image)
     if image_id is not None and image_id.known:
         marketplace = dict.fromkeys(("publisher", "offer", "sku", "version"))
@@ -102,6 +104,14 @@ def _pool(
         **marketplace,
         **extra,
     )
+
+
+def _kind(value) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    return "an array" if isinstance(value, list) else "a string"
 
 
 def _image_id(image: Node | None) -> Value | None:

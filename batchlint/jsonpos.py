@@ -70,7 +70,7 @@ def parse(
 
     def fail(message: str, offset: int) -> ParseError:
         line, column = lines.at(offset)
-        return ParseError(f"{message}: line {line} column {column}", line, column)
+        return ParseError(message, line, column)
 
     while True:
         match = _TOKEN.match(text, pos)
@@ -78,7 +78,7 @@ def parse(
             if pos >= end:
                 break
             if text.startswith('"', pos):
-                raise fail("Unterminated string starting at", pos)
+                raise fail("Unterminated string", pos)
             if state == "done":
                 raise fail("Extra data", pos)
             raise fail(_expecting(state), pos)
@@ -106,6 +106,8 @@ def parse(
             if token == "}" and (state == "first_key" or trailing_commas):
                 root, state = _close(stack, root)
                 continue
+            if token == "}":
+                raise fail("Trailing comma: JSON allows no ',' before '}'", start)
             raise fail("Expecting property name enclosed in double quotes", start)
 
         if state == "colon":
@@ -148,6 +150,8 @@ def parse(
             stack.append([node, None])
             state = "first_key" if token == "{" else "first_value"
             continue
+        elif token == "]" and stack and isinstance(stack[-1][0].value, list):
+            raise fail("Trailing comma: JSON allows no ',' before ']'", start)
         else:
             raise fail("Expecting value", start)
         if not stack:

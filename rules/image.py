@@ -140,7 +140,7 @@ class NodeAgentUnknown(Rule):
             evidence.append(f"lifecycle: {agent_row.id} ({agent_row.source})")
         if pair.entries:
             agents = " or ".join(sorted({f"'{e.node_agent}'" for e in pair.entries}))
-            fix = f"image {pair.image_text} is supported with node agent {agents}"
+            fix = f"use node agent {agents}, which image {pair.image_text} is listed with"
         elif agent_row is not None and agent_row.successors:
             fix = "use node agent " + " or ".join(f"'{s}'" for s in agent_row.successors)
             fix += " with an image listed for it"

@@ -300,3 +300,18 @@ def test_a_successor_the_catalog_does_not_list_is_said_so(tmp_path):
     assert finding["fix"].startswith("use almalinux:almalinux-x86_64:9-gen2 with node agent")
     assert f"which snapshot {snapshot} of" in finding["fix"]
     assert "does not list" in finding["fix"]
+
+
+def test_an_image_reference_of_the_wrong_type_is_unresolved_not_missing(tmp_path):
+    body = {
+        "id": "p",
+        "vmSize": "standard_d2s_v5",
+        "virtualMachineConfiguration": {
+            "imageReference": 42,
+            "nodeAgentSKUId": "batch.node.ubuntu 24.04",
+        },
+    }
+    doc = lint_spec(tmp_path, body)
+    [finding] = doc["findings"]
+    assert finding["rule_name"] == "value-unresolved"
+    assert "imageReference is a number, not an object" in finding["message"]
