@@ -8,7 +8,6 @@ lifecycle catalog that explains what the list no longer carries.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -164,6 +163,8 @@ class Catalog:
     def _rank(
         self, publisher: str, offer: str, sku: str, limit: int, arch: str | None
     ) -> list[ImageEntry]:
+        import difflib  # only an unsupported image needs it; a clean run does not load it
+
         same_offer = [e for e in self.of_offer(publisher, offer) if _fits(e, arch)]
         pool = same_offer or [e for e in self.of_publisher(publisher) if _fits(e, arch)]
         if not pool:
