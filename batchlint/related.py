@@ -18,8 +18,9 @@ and so on, until nothing new is added. Apart from ``using``, the other direction
 expansion: the readers follow a template's parameter files and modules themselves.
 
 Users are found by looking for ``module``/``using``/``import``/``load*Content`` and local
-module ``source`` references in the Bicep and Terraform files of the repository (the folder
-holding ``.git`` above the working folder, else the working folder). It is a pattern search,
+module ``source`` references in the Bicep and Terraform files of the repository of the changed
+files (the folder holding ``.git`` above them, wherever the command runs from; for files in no
+repository, the folder that holds them all). It is a pattern search,
 not a parse: a reference inside a comment counts, which only adds a file to lint, and a path
 built by interpolation (``'${folder}/pool.bicep'``) cannot be followed, so its caller is not
 added. ARM linked templates (``templateLink``) are not followed by the ARM reader, so they are
@@ -58,29 +59,63 @@ _TF_JSON_SOURCE = re.compile(r'"source"\s*:\s*"(\.\.?/[^"]*)"')
 
 
 def repository_root(start: str | None = None) -> str:
-    """The folder above ``start`` (default: the working folder) that holds ``.git``."""
+    """The folder above ``start`` (default: the working folder) that holds ``.git``, else
+    ``start``."""
     here = os.path.abspath(start or os.getcwd())
-    folder = here
+    return _git_top(here) or here
+
+
+def _git_top(start: str) -> str | None:
+    """The folder at or above ``start`` (absolute) that holds ``.git``, if any."""
+    folder = start
     while True:
         if os.path.exists(os.path.join(folder, ".git")):
             return folder
         parent = os.path.dirname(folder)
         if parent == folder:
-            return here
+            return None
         folder = parent
+
+
+def search_roots(paths: Iterable[str]) -> list[str]:
+    """The folders whose files are searched for users of ``paths`` (absolute file paths).
+
+    Each file's repository, found from the file itself and not from the working folder; for
+    the files in no repository, the deepest folder that holds them all.
+    """
+    tops: set[str] = set()
+    loose: list[str] = []
+    for path in paths:
+        top = _git_top(os.path.dirname(path))
+        if top is None:
+            loose.append(os.path.dirname(path))
+        else:
+            tops.add(top)
+    if loose:
+        tops.add(os.path.commonpath(loose))
+    roots: list[str] = []
+    for top in sorted(tops):  # a folder sorts before the folders below it
+        if not any(_below(top, root) for root in roots):
+            roots.append(top)
+    return roots
+
+
+def _below(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 class References:
     """Who uses what in a repository: Bicep files by the file they name, Terraform files by
     the module folder they call."""
 
-    def __init__(self, root: str, exclude: tuple[str, ...] = ()) -> None:
+    def __init__(self, roots: str | Iterable[str], exclude: tuple[str, ...] = ()) -> None:
         self.file_users: dict[str, set[str]] = {}
         #: ``.bicepparam`` file -> the template its ``using`` names.
         self.templates: dict[str, str] = {}
         self.folder_users: dict[str, set[str]] = {}
-        for path in _files(root, BICEP_SUFFIXES + TERRAFORM_SUFFIXES, exclude):
-            self._scan(path)
+        for root in [roots] if isinstance(roots, str) else roots:
+            for path in _files(root, BICEP_SUFFIXES + TERRAFORM_SUFFIXES, exclude):
+                self._scan(path)
 
     def users(self, path: str) -> set[str]:
         """Files that refer to ``path`` (absolute), or to its folder when it is Terraform."""
@@ -128,20 +163,27 @@ def expand(
 
     Changed files that no longer exist (deleted in the change) are not linted, but the files
     that used them are. A folder stands for the files in it. Only files with one of
-    ``suffixes`` are returned.
+    ``suffixes`` are returned, shown as the rest of batchlint shows paths: relative to the
+    working folder when below it, else as given (a related file found from a changed file
+    given as a relative path is shown relative too).
     """
-    given = []
+    #: Absolute path -> the path as given.
+    spelled: dict[str, str] = {}
     for path in paths:
         if os.path.isdir(path):
             # A folder in the list stands for the files a walk of it finds.
-            given.extend(os.path.abspath(c.path) for c in discover([path], suffixes, exclude))
+            for c in discover([path], suffixes, exclude):
+                spelled.setdefault(os.path.abspath(c.path), c.path)
         else:
-            given.append(os.path.abspath(path))
+            spelled.setdefault(os.path.abspath(path), path)
+    given = list(spelled)
     if not given:
         return []
-    refs = References(root or repository_root(), exclude)
+    refs = References([root] if root else search_roots(given), exclude)
     seen: set[str] = set()
     related: set[str] = set()
+    #: Whether a file was reached from a changed file given as a relative path.
+    relative = {path: not os.path.isabs(spelled[path]) for path in given}
     queue = deque(given)
     while queue:
         path = queue.popleft()
@@ -149,6 +191,7 @@ def expand(
             continue
         seen.add(path)
         for other in _neighbours(path) | refs.users(path):
+            relative.setdefault(other, relative[path])
             if other not in seen:
                 related.add(other)
                 queue.append(other)
@@ -156,6 +199,7 @@ def expand(
         # other .bicepparam files of the template) did not change, so they are not added.
         if path in refs.templates:
             related.add(refs.templates[path])
+            relative.setdefault(refs.templates[path], relative[path])
 
     out: list[str] = []
     listed: set[str] = set()
@@ -163,9 +207,14 @@ def expand(
         if path in listed or not os.path.isfile(path) or not wanted(path, suffixes):
             continue
         listed.add(path)
-        out.append(_shown(path))
+        out.append(_shown(path, spelled.get(path), relative[path]))
     added = len(listed - set(given))
-    log.info("changed files: %d given, %d related files added", len(given), added)
+    log.info(
+        "changed files: %d given, %d related %s added",
+        len(given),
+        added,
+        "file" if added == 1 else "files",
+    )
     return out
 
 
@@ -217,6 +266,15 @@ def _files(root: str, suffixes: tuple[str, ...], exclude: tuple[str, ...]) -> li
     return out
 
 
-def _shown(path: str) -> str:
-    rel = os.path.relpath(path)
-    return path if rel.startswith("..") else rel
+def _shown(path: str, given: str | None, relative: bool) -> str:
+    """``path`` (absolute) relative to the working folder when below it; else the path as
+    given, or for a related file, relative or absolute as the changed file it came from."""
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:  # another drive
+        return given or path
+    if not rel.startswith(".."):
+        return rel
+    if given is not None:
+        return given
+    return rel if relative else path

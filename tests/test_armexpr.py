@@ -121,3 +121,10 @@ def test_copy_index_with_offset():
     s = scope().with_copy_index(2)
     assert evaluate_string("[copyIndex(1)]", HERE, s).value == 3
     assert isinstance(evaluate_string("[copyIndex()]", HERE, scope()), Unknown)
+
+
+def test_copy_index_unknown_for_a_reason_says_the_reason():
+    s = scope().with_copy_index(None, "copies 1000 and later are not checked")
+    result = evaluate_string("[copyIndex()]", HERE, s)
+    assert isinstance(result, Unknown)
+    assert result.reason == "copies 1000 and later are not checked"

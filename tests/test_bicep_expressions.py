@@ -162,6 +162,19 @@ def test_user_defined_function_is_evaluated():
     assert value("agent('22.04')", declarations).value == "batch.node.ubuntu 22.04"
 
 
+def test_user_defined_function_called_with_the_wrong_arguments_says_how_many():
+    declarations = "func agent(version string) string => 'batch.node.ubuntu ${version}'"
+    result = value("agent('22.04', 'x')", declarations)
+    assert isinstance(result, Unknown)
+    assert result.reason == "agent() takes 1 argument"
+
+
+def test_for_expression_over_more_items_than_the_cap_is_unknown_not_cut_short():
+    result = value("[for i in concat(range(0, 1000), range(1000, 1)): i]")
+    assert isinstance(result, Unknown)
+    assert "a loop over 1001 items is more than batchlint expands (1000)" in result.reason
+
+
 def test_lambda_functions_stay_unknown():
     result = value("map([1, 2], x => x)")
     assert isinstance(result, Unknown)

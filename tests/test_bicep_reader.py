@@ -342,6 +342,23 @@ def test_loop_over_an_unknown_array_gives_one_pool_with_unknown_values(tmp_path,
     assert pools[0].node_agent_sku_id.location.line == 13
 
 
+def test_loop_past_the_item_cap_gives_one_more_pool_for_the_rest(tmp_path, monkeypatch):
+    loop = looped(
+        "[for i in concat(range(0, 1000), range(1000, 1)): ",
+        "'pool-${i}'",
+        "i == 1000 ? 'batch.node.ubuntu 18.04' : 'batch.node.ubuntu 22.04'",
+    )
+    pools, _ = read(tmp_path, monkeypatch, {"main.bicep": loop}, ["main.bicep"])
+    assert len(pools) == 1001
+    assert pools[999].node_agent_sku_id.value == "batch.node.ubuntu 22.04"
+    rest = pools[1000].node_agent_sku_id
+    assert not rest.known
+    assert (
+        "the loop runs over 1001 items, more than batchlint expands (1000); "
+        "items 1000 and later are not checked" in rest.unresolved
+    )
+
+
 def test_nested_child_pool_takes_the_region_of_its_account(tmp_path, monkeypatch):
     child = pool().replace("'Microsoft.Batch/batchAccounts/pools@2024-07-01'", "'pools'")
     child = textwrap.indent(child, "  ")
@@ -386,6 +403,13 @@ def test_syntax_error_in_one_pool_leaves_the_others_reported(tmp_path, monkeypat
     pools, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicep"])
     assert [p.name for p in pools] == ["pool-b"]
     assert [(d.kind, d.location.line) for d in diagnostics] == [("parse-error", 12)]
+
+
+def test_one_more_syntax_error_is_counted_in_the_singular(tmp_path, monkeypatch):
+    files = {"main.bicep": "var a = 'open\n" + pool("'broken")}
+    _, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicep"])
+    (diagnostic,) = diagnostics
+    assert diagnostic.message.endswith("(1 more syntax error in this file)")
 
 
 def test_syntax_error_in_a_file_about_batch_met_in_a_folder_is_reported(tmp_path, monkeypatch):

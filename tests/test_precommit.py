@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from batchlint.related import expand, repository_root
+from batchlint.related import expand, repository_root, search_roots
 
 from helpers import AS_OF, run_cli, write
 
@@ -242,6 +242,58 @@ def test_repository_root_is_the_folder_holding_git(tmp_path):
     assert repository_root(str(tmp_path / "infra" / "pools")) == str(tmp_path)
 
 
+@pytest.fixture
+def outside(tmp_path, monkeypatch) -> Path:
+    """A repository ``pc`` with a Terraform module and its caller; the working folder is
+    ``work``, beside the repository and in no repository."""
+    (tmp_path / "pc" / ".git").mkdir(parents=True)
+    touch(tmp_path / "pc", "tf/modules/pool/main.tf")
+    write(tmp_path / "pc", "tf/main.tf", 'module "pools" {\n  source = "./modules/pool"\n}\n')
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    return tmp_path
+
+
+def test_callers_are_found_in_the_repository_of_the_changed_file(outside):
+    found = expand([str(outside / "pc/tf/modules/pool/main.tf")], SUFFIXES)
+    assert found == [
+        str(outside / "pc/tf/modules/pool/main.tf"),
+        str(outside / "pc/tf/main.tf"),
+    ]
+
+
+def test_paths_outside_the_working_folder_are_shown_as_given(outside):
+    assert expand(["../pc/tf/modules/pool/main.tf"], SUFFIXES) == [
+        "../pc/tf/modules/pool/main.tf",
+        "../pc/tf/main.tf",
+    ]
+
+
+def test_paths_below_the_working_folder_are_shown_relative_to_it(repo):
+    touch(repo, "modules/pool/main.tf")
+    write(repo, "main.tf", 'module "pools" {\n  source = "./modules/pool"\n}\n')
+    assert expand([str(repo / "modules/pool/main.tf")], SUFFIXES) == [
+        "modules/pool/main.tf",
+        "main.tf",
+    ]
+
+
+def test_files_in_no_repository_are_searched_from_their_common_folder(tmp_path, monkeypatch):
+    touch(tmp_path, "infra/a/pool.bicep", "infra/b/other.bicep")
+    write(tmp_path, "infra/main.bicep", "module pool 'a/pool.bicep' = {\n  name: 'p'\n}\n")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    changed = ["../infra/a/pool.bicep", "../infra/b/other.bicep"]
+    assert expand(changed, SUFFIXES) == [*changed, "../infra/main.bicep"]
+
+
+def test_search_roots_are_the_repositories_of_the_files(tmp_path):
+    (tmp_path / "one" / ".git").mkdir(parents=True)
+    (tmp_path / "two" / ".git").mkdir(parents=True)
+    files = [str(tmp_path / "one/a/x.tf"), str(tmp_path / "two/y.tf")]
+    assert search_roots(files) == [str(tmp_path / "one"), str(tmp_path / "two")]
+
+
 # -- the --changed-files option --------------------------------------------------------
 
 
@@ -307,6 +359,16 @@ def test_changed_terraform_module_is_linted_through_its_caller(tmp_path):
     assert pools_of(folder, "--changed-files", "modules/pool/main.tf") == [
         ("modules/pool/main.tf", "pool-hpc"),
         ("modules/pool/main.tf", "pool-legacy"),
+    ]
+
+
+def test_changed_module_outside_the_working_folder_is_linted_through_its_caller(tmp_path):
+    folder = corpus_case("terraform-05-module-with-tfvars", tmp_path)
+    (tmp_path / "work").mkdir()
+    changed = f"../{folder.name}/modules/pool/main.tf"
+    assert pools_of(tmp_path / "work", "--changed-files", changed) == [
+        (changed, "pool-hpc"),
+        (changed, "pool-legacy"),
     ]
 
 

@@ -173,3 +173,9 @@ def test_references_in_tfvars_context_are_unknown():
 
 def test_invalid_regex_is_unknown_not_a_crash():
     assert isinstance(value_of('regex("(", "x")'), Unknown)
+
+
+def test_for_expression_over_more_elements_than_the_cap_is_unknown_not_cut_short():
+    node = value_of("[for x in concat(range(10000), [1]) : x]")
+    assert isinstance(node, Unknown)
+    assert "10001 elements are more than batchlint iterates over (10000)" in node.reason

@@ -8,6 +8,7 @@ from batchlint.engine import Linter
 from batchlint.reader import ReadContext, ReadOptions
 
 from corpus_cases import chdir, plugins
+from helpers import AS_OF, run_cli
 
 POOL = """
 resource "azurerm_batch_pool" "p" {
@@ -133,6 +134,16 @@ def test_var_option_for_an_object_variable_is_an_expression(tmp_path):
     assert pools[0].node_agent_sku_id.value == "x"
 
 
+def test_tuple_of_one_element_says_element(tmp_path):
+    files = {
+        "main.tf": POOL.replace("var.agent", "var.agents[0]"),
+        "variables.tf": VARIABLES
+        + 'variable "agents" {\n  type = tuple([string])\n  default = ["a", "b"]\n}\n',
+    }
+    pools, _ = read(tmp_path, files, ["main.tf"])
+    assert "a tuple of 1 element is required" in pools[0].node_agent_sku_id.unresolved
+
+
 def test_missing_var_file_is_a_diagnostic(tmp_path):
     files = {"main.tf": POOL, "variables.tf": VARIABLES}
     pools, diagnostics = read(tmp_path, files, ["main.tf"], var_files=("nope.tfvars",))
@@ -210,6 +221,49 @@ def test_unknown_count_gives_one_pool(tmp_path):
     assert [p.name for p in pools] == ["r"]
 
 
+def test_count_past_the_instance_cap_gives_one_more_pool_for_the_rest(tmp_path):
+    body = POOL.replace("name                = var.name", 'count = 1001\n  name = "r"').replace(
+        "var.agent", 'count.index == 1000 ? "batch.node.ubuntu 18.04" : "batch.node.el 9"'
+    )
+    pools, _ = read(tmp_path, {"main.tf": body}, ["main.tf"])
+    assert len(pools) == 1001
+    assert pools[999].node_agent_sku_id.value == "batch.node.el 9"
+    rest = pools[1000].node_agent_sku_id
+    assert not rest.known
+    assert (
+        "count = 1001 is more than batchlint expands (1000); "
+        "instances 1000 and later are not checked" in rest.unresolved
+    )
+
+
+def test_for_each_past_the_instance_cap_gives_one_more_pool_for_the_rest(tmp_path):
+    body = POOL.replace(
+        "name                = var.name",
+        'for_each = toset([for i in range(1001) : format("k%04d", i)])\n  name = each.key',
+    ).replace("var.agent", "each.value")
+    pools, _ = read(tmp_path, {"main.tf": body}, ["main.tf"])
+    assert len(pools) == 1001
+    assert pools[999].node_agent_sku_id.value == "k0999"
+    rest = pools[1000]
+    assert rest.name == "azurerm_batch_pool.p[?]"
+    assert (
+        "for_each has 1001 elements, more than batchlint expands (1000); the instances from"
+        ' key "k1000" on are not checked' in rest.node_agent_sku_id.unresolved
+    )
+
+
+def test_module_count_past_the_instance_cap_gives_one_more_pool_for_the_rest(tmp_path):
+    files = {
+        "mod/main.tf": MODULE_POOL,
+        "mod/variables.tf": MODULE_VARS,
+        "main.tf": 'module "m" {\n  source = "./mod"\n  count = 1001\n  name = "x"\n'
+        '  account = "a"\n  agent = "batch.node.el ${count.index}"\n}\n',
+    }
+    pools, _ = read(tmp_path, files, ["main.tf"])
+    assert len(pools) == 1001
+    assert "instances 1000 and later are not checked" in pools[-1].node_agent_sku_id.unresolved
+
+
 # -- blocks ---------------------------------------------------------------------------------------
 
 DYNAMIC = """
@@ -258,6 +312,23 @@ def test_dynamic_block_with_iterator_gives_the_image(tmp_path):
 def test_dynamic_container_block_with_items_turns_on_containers(tmp_path):
     pools, _ = read(tmp_path, {"main.tf": DYNAMIC}, ["main.tf"])
     assert pools[0].containers is True
+
+
+def test_dynamic_block_past_the_instance_cap_keeps_a_block_for_the_rest(tmp_path):
+    extensions = (
+        '  dynamic "extensions" {\n    for_each = range(1001)\n    content {\n'
+        '      name = "e${extensions.key}"\n      type = "T${extensions.value}"\n    }\n  }\n}\n'
+    )
+    text = POOL.replace("var.name", '"a"').replace("var.agent", '"b"').rstrip()[:-1] + extensions
+    (pool,), _ = read(tmp_path, {"main.tf": text}, ["main.tf"])
+    assert len(pool.extensions) == 1001
+    assert pool.extensions[999].value == "T999"
+    rest = pool.extensions[1000]
+    assert not rest.known
+    assert (
+        "dynamic 'extensions' for_each has 1001 elements, more than batchlint expands (1000); "
+        "the instances from key 1000 on are not checked" in rest.unresolved
+    )
 
 
 def test_dynamic_container_block_without_items_leaves_containers_off(tmp_path):
@@ -520,14 +591,32 @@ def test_unterminated_string_is_reported_where_it_starts(tmp_path):
     assert [(d.location.line, d.location.column) for d in diagnostics] == [(2, 10)]
 
 
-def test_broken_sibling_file_is_reported_once(tmp_path):
+def test_broken_sibling_file_is_not_reported_for_the_named_file(tmp_path):
     files = {
         "main.tf": POOL.replace("var.name", '"a"').replace("var.agent", '"b"'),
         "other.tf": "locals {\n  x = \n}\n",
     }
     pools, diagnostics = read(tmp_path, files, ["main.tf"])
     assert len(pools) == 1
+    assert diagnostics == []
+
+
+def test_broken_sibling_file_is_reported_once_when_both_are_read(tmp_path):
+    files = {
+        "main.tf": POOL.replace("var.name", '"a"').replace("var.agent", '"b"'),
+        "other.tf": "locals {\n  x = \n}\n",
+    }
+    _, diagnostics = read(tmp_path, files, ["main.tf", "other.tf"])
     assert [d.location.file for d in diagnostics] == ["other.tf"]
+
+
+def test_named_file_beside_a_broken_sibling_reports_only_its_own_findings(tmp_path):
+    broken = POOL.replace("var.name", '"a"').replace("var.agent", '"b"') + 'resource "x" "y" {\n'
+    (tmp_path / "brace.tf").write_text(broken)
+    (tmp_path / "empty.tf").write_text("")
+    proc = run_cli("--as-of", AS_OF, "empty.tf", cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout
+    assert proc.stdout.startswith("0 errors, 0 warnings, 0 infos in 1 file (0 pools)")
 
 
 def test_override_file_replaces_an_argument(tmp_path):

@@ -142,6 +142,8 @@ class Scope:
         self.parameters = {k.lower(): v for k, v in parameters.items()}
         self.raw_variables = {k.lower(): (k, v) for k, v in variables.items()}
         self.copy_index = copy_index
+        #: Why copyIndex() is unknown, when it is not for being outside a copy loop.
+        self.copy_reason: str | None = None
         self.parent = parent
         self._variables: dict[str, Node] = {}
         self._evaluating: set[str] = set()
@@ -149,8 +151,10 @@ class Scope:
         #: Unknown parameters read as "{name}" (for pool names in messages, never for values).
         self.placeholders = False
 
-    def with_copy_index(self, index: int | None) -> Scope:
+    def with_copy_index(self, index: int | None, reason: str | None = None) -> Scope:
+        """A scope for one copy of a loop; ``None`` with ``reason``: copyIndex() is unknown."""
         scope = Scope({}, {}, copy_index=index, parent=self)
+        scope.copy_reason = reason
         scope.parameters = self.parameters
         scope.raw_variables = self.raw_variables
         scope._variables = self._variables
@@ -158,7 +162,7 @@ class Scope:
         return scope
 
     def with_placeholders(self) -> Scope:
-        scope = self.with_copy_index(self.copy_index)
+        scope = self.with_copy_index(self.copy_index, self.copy_reason)
         scope._variables = {}
         scope.placeholders = True
         return scope
@@ -311,7 +315,7 @@ class _Eval:
     def fn_copyindex(self, args):
         index = self.scope.copy_index
         if index is None:
-            return Unknown("copyIndex() outside a copy loop", self.loc)
+            return Unknown(self.scope.copy_reason or "copyIndex() outside a copy loop", self.loc)
         offset = [a.value for a in args if isinstance(a.value, int)]
         return self.lit(index + (offset[0] if offset else 0))
 

@@ -207,7 +207,9 @@ class _Walk:
         first = file.errors[0]
         message = first.message
         if len(file.errors) > 1:
-            message += f" ({len(file.errors) - 1} more syntax errors in this file)"
+            more = len(file.errors) - 1
+            errors = "syntax error" if more == 1 else "syntax errors"
+            message += f" ({more} more {errors} in this file)"
         self._diagnostic("parse-error", Location(file.path, first.line, first.column), message)
 
     def _mentions_batch(self, file: syn.BicepFile) -> bool:
@@ -394,7 +396,7 @@ def instances(body: syn.Expr, scope: Scope) -> list[Instance]:
     """The copies a declaration's body makes: one, one per loop element, none if false."""
 
     if isinstance(body, syn.For):
-        scopes = iterations(body, scope)
+        scopes = iterations(body, scope, rest=True)
         if isinstance(scopes, Unknown):
             # One copy stands for all of them: its loop values are unknown, for that reason.
             unknown = Unknown(scopes.reason, scopes.loc or body.loc)

@@ -400,13 +400,23 @@ def _arr(expr: syn.Arr, scope: Scope) -> Node:
     return Lit(out, expr.loc)
 
 
-def iterations(loop: syn.For, scope: Scope) -> list[Scope] | Unknown:
-    """One scope per element of a ``for`` loop, with its loop variables bound."""
+def iterations(loop: syn.For, scope: Scope, *, rest: bool = False) -> list[Scope] | Unknown:
+    """One scope per element of a ``for`` loop, with its loop variables bound.
+
+    A loop over more than ``MAX_ITEMS`` elements is not cut short without a word: it is
+    ``Unknown``, or with ``rest`` (a loop of declarations) the first ``MAX_ITEMS`` elements
+    get their scopes and one more scope stands for the others, its loop variables ``Unknown``
+    with the reason.
+    """
     items = evaluate(loop.iterable, scope)
     if isinstance(items, Unknown):
         return Unknown(f"the loop runs over an unknown list ({items.reason})", items.loc)
     if not is_list(items):
         return Unknown("the loop does not run over an array", loop.iterable.loc)
+    total = len(items.value)
+    if total > MAX_ITEMS and not rest:
+        message = f"a loop over {total} items is more than batchlint expands ({MAX_ITEMS})"
+        return Unknown(message, loop.iterable.loc)
     scopes = []
     for i, item in enumerate(items.value[:MAX_ITEMS]):
         bound: dict[str, Node] = {}
@@ -415,6 +425,13 @@ def iterations(loop: syn.For, scope: Scope) -> list[Scope] | Unknown:
         if loop.index:
             bound[loop.index] = Lit(i, loop.loc, f"loop index {i}")
         scopes.append(scope.child(bound))
+    if total > MAX_ITEMS:
+        unknown = Unknown(
+            f"the loop runs over {total} items, more than batchlint expands ({MAX_ITEMS}); "
+            f"items {MAX_ITEMS} and later are not checked",
+            loop.iterable.loc,
+        )
+        scopes.append(scope.child({n: unknown for n in (loop.item, loop.index) if n}))
     return scopes
 
 
@@ -480,7 +497,9 @@ def _user_function(func: syn.Func, expr: syn.Call, scope: Scope) -> Node:
         return Unknown(f"function {func.name}() calls itself too deeply", expr.loc)
     args = [evaluate(arg, scope) for arg in expr.args]
     if len(args) != len(func.params):
-        return Unknown(f"{func.name}() takes {len(func.params)} arguments", expr.loc)
+        wanted = len(func.params)
+        takes = f"{wanted} argument" + ("" if wanted == 1 else "s")
+        return Unknown(f"{func.name}() takes {takes}", expr.loc)
     inner = scope.child(dict(zip(func.params, args, strict=True)), function=True)
     return evaluate(func.body, inner)
 

@@ -466,13 +466,23 @@ def known_plain(node: Node) -> Any:
     return value
 
 
-def items_of(coll: Node, loc: Location | None) -> list[tuple[Node, Node]]:
-    """(key, value) pairs of a list (index keys) or map (keys in lexical order)."""
+def items_of(
+    coll: Node, loc: Location | None, limit: int | None = MAX_ITEMS
+) -> list[tuple[Node, Node]]:
+    """(key, value) pairs of a list (index keys) or map (keys in lexical order).
+
+    A collection of more than ``limit`` elements is an error rather than cut short: a for
+    expression over it would otherwise give a value with elements silently missing.
+    """
     value = coll.value
+    if isinstance(value, (list, dict)) and limit is not None and len(value) > limit:
+        raise EvalError(
+            f"{len(value)} elements are more than batchlint iterates over ({limit})", loc
+        )
     if isinstance(value, list):
-        return [(Lit(i, item.loc), item) for i, item in enumerate(value[:MAX_ITEMS])]
+        return [(Lit(i, item.loc), item) for i, item in enumerate(value)]
     if isinstance(value, dict):
-        return [(Lit(k, value[k].loc), value[k]) for k in sorted(value)[:MAX_ITEMS]]
+        return [(Lit(k, value[k].loc), value[k]) for k in sorted(value)]
     if value is None:
         raise EvalError("cannot iterate over a null value", loc)
     raise EvalError(f"cannot iterate over {describe(coll)}", loc)

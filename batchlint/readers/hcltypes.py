@@ -102,7 +102,9 @@ def _convert(node: Node, kind: Type, what: str) -> Node:
         return Lit([_convert(v, kind.element or ANY, what) for v in value], loc, node.origin)
     if kind.kind == "tuple":
         if not isinstance(value, list) or len(value) != len(kind.items):
-            raise EvalError(f"a tuple of {len(kind.items)} elements is required", loc)
+            size = len(kind.items)
+            elements = "1 element" if size == 1 else f"{size} elements"
+            raise EvalError(f"a tuple of {elements} is required", loc)
         items = [_convert(v, t, what) for v, t in zip(value, kind.items, strict=True)]
         return Lit(items, loc, node.origin)
     if not isinstance(value, dict):

@@ -132,13 +132,17 @@ def _load(folder: str, ctx: ReadContext, display) -> ModuleConfig:
             config.errors[path] = parsed.error
         _index(config, parsed.body, path, override=is_override(path))
     log.debug(
-        "terraform module %s: %d files, %d resources, %d module calls",
+        "terraform module %s: %s, %s, %s",
         folder,
-        len(config.files),
-        len(config.resources),
-        len(config.modules),
+        _count(len(config.files), "file"),
+        _count(len(config.resources), "resource"),
+        _count(len(config.modules), "module call"),
     )
     return config
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}" + ("" if number == 1 else "s")
 
 
 def _index(config: ModuleConfig, body: hcl.Body, path: str, override: bool) -> None:

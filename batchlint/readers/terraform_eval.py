@@ -216,7 +216,10 @@ def instances(body: hcl.Body, scope: Scope) -> list[tuple[Node, Scope]]:
     """The instances ``count`` or ``for_each`` make of a block: (instance key, scope) pairs.
 
     An unknown count or for_each gives one instance whose key is ``Unknown``, so the values
-    that depend on it stay unknown instead of the pool disappearing.
+    that depend on it stay unknown instead of the pool disappearing. So does a count or
+    for_each larger than ``MAX_INSTANCES``, for the instances past the first
+    ``MAX_INSTANCES``: they are one more instance whose key and loop values are ``Unknown``
+    with that reason, not left out.
     """
     count = body.attributes.get("count")
     for_each = body.attributes.get("for_each")
@@ -234,6 +237,13 @@ def instances(body: hcl.Body, scope: Scope) -> list[tuple[Node, Scope]]:
         for i in range(min(max(number, 0), MAX_INSTANCES)):
             index = Lit(i, count.loc)
             out.append((index, scope.bind(count=Lit({"index": index}, count.loc))))
+        if number > MAX_INSTANCES:
+            rest = Unknown(
+                f"count = {number} is more than batchlint expands ({MAX_INSTANCES}); "
+                f"instances {MAX_INSTANCES} and later are not checked",
+                count.loc,
+            )
+            out.append((rest, scope.bind(count=rest)))
         return out
     if for_each is not None:
         value = evaluate(for_each.expr, scope)
@@ -250,14 +260,18 @@ def instances(body: hcl.Body, scope: Scope) -> list[tuple[Node, Scope]]:
                 keyed[to_string(item, for_each.loc)] = item
             value = Lit(keyed, value.loc)
         try:
-            pairs = items_of(value, for_each.loc)
+            pairs = items_of(value, for_each.loc, limit=None)
         except EvalError as exc:
             reason = Unknown(exc.message, for_each.loc)
             return [(reason, scope.bind(each=reason))]
-        return [
+        out = [
             (key, scope.bind(each=Lit({"key": key, "value": item}, for_each.loc)))
             for key, item in pairs[:MAX_INSTANCES]
         ]
+        if len(pairs) > MAX_INSTANCES:
+            rest = Unknown(_past_the_cap("for_each", pairs), for_each.loc)
+            out.append((rest, scope.bind(each=rest)))
+        return out
     return [(Lit(None, None), scope)]
 
 
@@ -301,11 +315,25 @@ def _dynamic(block: hcl.Block, scope: Scope) -> list[Lit] | Unknown:
     if isinstance(value, Unknown):
         return Unknown(f"dynamic {label!r} for_each is unknown: {value.reason}", value.loc)
     try:
-        pairs = items_of(value, for_each.loc)
+        pairs = items_of(value, for_each.loc, limit=None)
     except EvalError as exc:
         return Unknown(f"dynamic {label!r}: {exc.message}", for_each.loc)
     out = []
     for key, item in pairs[:MAX_INSTANCES]:
         inner = scope.bind(**{name: Lit({"key": key, "value": item}, block.loc)})
         out.append(eval_body(contents[0].body, inner, contents[0].loc, top=False))
+    if len(pairs) > MAX_INSTANCES:
+        # One block stands for the rest, its iterator unknown: they are not dropped unseen.
+        rest = Unknown(_past_the_cap(f"dynamic {label!r} for_each", pairs), for_each.loc)
+        inner = scope.bind(**{name: rest})
+        out.append(eval_body(contents[0].body, inner, contents[0].loc, top=False))
     return out
+
+
+def _past_the_cap(what: str, pairs: list[tuple[Node, Node]]) -> str:
+    """Why the elements of a ``for_each`` past ``MAX_INSTANCES`` are unknown."""
+    first = _key_text(pairs[MAX_INSTANCES][0])
+    return (
+        f"{what} has {len(pairs)} elements, more than batchlint expands ({MAX_INSTANCES}); "
+        f"the instances from key {first} on are not checked"
+    )

@@ -3,7 +3,8 @@
 Reading one file of a folder reads the whole folder as one module (variables, locals and
 resources may sit in any of its files), with the variable values ``terraform plan`` would use;
 the pools reported are those declared in that file, and those of the local modules its
-``module`` blocks call. ``.tfvars`` files are checked for syntax only. A folder that another
+``module`` blocks call. So are the syntax errors: those of the folder's other files are theirs,
+reported when they are linted. ``.tfvars`` files are checked for syntax only. A folder that another
 folder of the run calls as a module is read through that call, not as a root of its own.
 """
 
@@ -103,7 +104,11 @@ def _read_configuration(source: SourceFile, ctx: ReadContext) -> ReadResult:
         )
         return emitter.result
 
-    emitter.report_errors(config, skip=path)
+    for other in config.errors:
+        if other != path:
+            # A file of the same folder: its errors are its own, reported when it is linted
+            # (like its pools), not as findings of the file named here.
+            log.debug("%s: %s has a syntax error", source.path, ctx.display_path(other))
     root = _root_instance(config, ctx, emitter)
     emitter.walk(root, path, via=(), chain=(folder,), prefix="")
     return emitter.finish()
@@ -195,10 +200,9 @@ class _Emitter:
         self.result.diagnostics.append(_parse_diagnostic(display, error))
         self.result.depends_on.append(display)
 
-    def report_errors(self, config: ModuleConfig, skip: str | None = None) -> None:
+    def report_errors(self, config: ModuleConfig) -> None:
         for path, error in config.errors.items():
-            if path != skip:
-                self.report_file_error(path, error)
+            self.report_file_error(path, error)
 
     # -- walking --------------------------------------------------------------------------
 
