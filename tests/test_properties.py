@@ -15,7 +15,7 @@ import tempfile
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from batchlint.app import Plugins
@@ -438,6 +438,7 @@ HCL_FILE = st.lists(HCL_BLOCKS, max_size=5).map("\n\n".join)
 
 @PROPERTY
 @given(main=HCL_FILE, module=HCL_FILE, tfvars=HCL_FILE)
+@example(main='resource "azurerm_batch_pool" "p" {\n  for_each = [{}]\n}\n', module="", tfvars="")
 def test_terraform_shaped_source_never_breaks_the_reader(linter, main, module, tfvars):
     extra = {"m/main.tf": module, "terraform.tfvars": tfvars, "other.tf": module}
     read_file(linter, "main.tf", main, extra=extra)

@@ -257,7 +257,11 @@ def instances(body: hcl.Body, scope: Scope) -> list[tuple[Node, Scope]]:
                 if isinstance(item, Unknown):
                     reason = Unknown(f"for_each is unknown: {item.reason}", item.loc)
                     return [(reason, scope.bind(each=reason))]
-                keyed[to_string(item, for_each.loc)] = item
+                try:
+                    keyed[to_string(item, for_each.loc)] = item
+                except EvalError as exc:  # a list of objects: terraform rejects it too
+                    reason = Unknown(f"for_each is not a set of strings: {exc.message}", item.loc)
+                    return [(reason, scope.bind(each=reason))]
             value = Lit(keyed, value.loc)
         try:
             pairs = items_of(value, for_each.loc, limit=None)
