@@ -9,7 +9,6 @@ needs two entries to be hidden twice.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
@@ -17,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
+from batchlint.atomic import write_atomically
 from batchlint.fingerprint import VERSION as FINGERPRINT_VERSION
 from batchlint.fingerprint import fingerprint
 from batchlint.model import Finding
@@ -111,8 +111,6 @@ def load(path: str) -> list[Entry]:
 
 def save(path: str, entries: list[Entry]) -> None:
     """Write the baseline atomically: a reader never sees half a file."""
-    import tempfile
-
     from batchlint import __version__
 
     doc = {
@@ -122,20 +120,12 @@ def save(path: str, entries: list[Entry]) -> None:
         "fingerprint_version": FINGERPRINT_VERSION,
         "entries": [e.to_json() for e in entries],
     }
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".batchlint-baseline-", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"cannot write baseline {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            json.dump(doc, stream, indent=2, ensure_ascii=False)
-            stream.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+
+    def write(stream) -> None:
+        json.dump(doc, stream, indent=2, ensure_ascii=False)
+        stream.write("\n")
+
+    write_atomically(path, write)
 
 
 # -- using it --------------------------------------------------------------------------------
@@ -164,13 +154,19 @@ def apply(result, path: str) -> None:
     result.findings = new
     result.suppressed.extend(known)
     if known:
-        result.notes.append(f"{len(known)} known findings not shown (baseline {path})")
+        result.notes.append(f"{_count(len(known), 'known finding')} not shown (baseline {path})")
     linted = {relative_file(f, path) for f in result.files}
     stale = sum(1 for e in entries if e.file in linted and _take(left, e.fingerprint))
     if stale:
+        which = "entry no longer occurs" if stale == 1 else "entries no longer occur"
+        them = "it" if stale == 1 else "them"
         result.notes.append(
-            f"{stale} baseline entries no longer occur; batchlint baseline prune {path} drops them"
+            f"{stale} baseline {which}; batchlint baseline prune {path} drops {them}"
         )
+
+
+def _count(number: int, words: str) -> str:
+    return f"{number} {words}" + ("" if number == 1 else "s")
 
 
 def _take(left: Counter, key: str) -> bool:

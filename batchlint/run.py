@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import os
 import sys
 
 from batchlint.app import Plugins, today
+from batchlint.atomic import write_atomically
 from batchlint.catalog import CatalogError
 from batchlint.engine import Linter, RunResult
 from batchlint.model import Severity
@@ -54,11 +54,15 @@ def _warn(text: str, notes: list[str] | None) -> None:
         notes.append(text)
 
 
-def catalog_notes(catalog, opts: LintOptions, notes: list[str], *, region: str | None = None):
-    """Say how old a catalog is, and warn when a snapshot is past ``snapshot_max_age_days``.
+def catalog_notes(
+    catalog, opts: LintOptions, notes: list[str], *, region: str | None = None
+) -> int | None:
+    """The age of a catalog in days; a warning when a snapshot is past ``snapshot_max_age_days``.
 
     Age counts to the evaluation date (``--as-of``, else today), so a pinned run says the same
-    thing every day. The bundled snapshot ages like any other; a live list never warns.
+    thing every day. The bundled snapshot ages like any other; a live list never warns. The main
+    catalog's age is shown with its name in the reports, so it is a note only when it is too
+    old; a region's snapshot always gets a note saying which pools it was used for.
     """
     info = catalog.info
     day = opts.as_of or today()
@@ -70,19 +74,17 @@ def catalog_notes(catalog, opts: LintOptions, notes: list[str], *, region: str |
         aged = f"dated after the evaluation date {day.isoformat()}"
     else:
         aged = f"{age} day{'' if age == 1 else 's'} old"
-    if region:
-        text = f"pools in {region} are checked against {info.label()}, {aged}"
-    else:
-        text = f"the catalog is {aged}"
+    text = f"pools in {region} are checked against {info.label()}, {aged}" if region else None
 
     if age is not None and limit > 0 and age > limit and info.kind != "live":
         fresh = "pull a fresh list with `batchlint images pull` or lint with --live"
         if info.kind == "bundled":
             fresh = "upgrade batchlint, or " + fresh
-        what = text if region else f"{info.label()} is {aged}"
+        what = text or f"{info.label()} is {aged}"
         _warn(f"{what}, more than {limit} days: {fresh}", notes)
-    else:
+    elif text:
         notes.append(text)
+    return age
 
 
 def enabled_rules(plugins: Plugins, opts: LintOptions):
@@ -125,7 +127,7 @@ def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
     plugins = plugins or Plugins()
     notes: list[str] = []
     catalog = load_catalog(plugins, opts, notes)
-    catalog_notes(catalog, opts, notes)
+    age = catalog_notes(catalog, opts, notes)
     linter = build_linter(plugins, opts, catalog)
     for region, regional in linter.ctx.region_catalogs().items():
         catalog_notes(regional, opts, notes, region=region)
@@ -141,12 +143,13 @@ def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
     except PathError as exc:
         raise UsageError(str(exc)) from None
     result.notes[:0] = notes
+    result.catalog_age_days = age
     postprocess(result, opts, linter)
     return result
 
 
 def postprocess(result: RunResult, opts: LintOptions, linter: Linter) -> None:
-    """Steps after the rules: catalog age notes, suppressions, baseline."""
+    """Steps after the rules: suppressions, baseline."""
     from batchlint import aftercheck
 
     aftercheck.apply(result, opts, linter)
@@ -163,7 +166,7 @@ def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
             factory(sys.stdout, color=color, rules=rules, options=vars(opts)).report(result)
             sys.stdout.flush()
         else:
-            _write_atomically(
+            write_atomically(
                 target,
                 lambda stream, f=factory: f(
                     stream, color=bool(opts.color), rules=rules, options=vars(opts)
@@ -177,24 +180,6 @@ def _wants_color(stream) -> bool:
     if os.environ.get("FORCE_COLOR"):
         return True
     return hasattr(stream, "isatty") and stream.isatty()
-
-
-def _write_atomically(path: str, write) -> None:
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(path))
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=".batchlint-", dir=folder)
-    except OSError as exc:
-        raise UsageError(f"cannot write {path}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as stream:
-            write(stream)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
 
 
 def exit_status(result: RunResult, fail_on: str) -> int:

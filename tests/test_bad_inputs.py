@@ -127,6 +127,20 @@ def test_max_file_size_option_sets_the_limit(tmp_path):
     assert "limit of 2.0 KB" in proc.stdout
 
 
+def test_small_max_file_size_is_shown_in_bytes(tmp_path):
+    (tmp_path / "pool.json").write_text(GOOD_SPEC)
+    proc = lint(tmp_path, "--max-file-size", "100", "pool.json")
+    assert (
+        f"file skipped: {len(GOOD_SPEC)} bytes is over the --max-file-size limit of 100 bytes"
+    ) in proc.stdout
+
+
+def test_size_just_under_a_megabyte_is_shown_as_1_mb(tmp_path):
+    (tmp_path / "pool.json").write_text(" " * (1024 * 1024 - 1))
+    proc = lint(tmp_path, "--max-file-size", "1k", "pool.json")
+    assert "file skipped: 1.0 MB is over the --max-file-size limit of 1.0 KB" in proc.stdout
+
+
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import stat
 
 import pytest
 from suppression_samples import SAMPLES, lint, plugins, reader_ready, seen
@@ -46,7 +48,7 @@ def test_baseline_hides_the_findings_it_records(here, fmt):
     result = lint(sample.file, baseline="baseline.json")
     assert seen(result) == []
     assert [f.rule_name for f in result.suppressed] == ["pool-seen"]
-    assert "1 known findings not shown (baseline baseline.json)" in result.notes
+    assert "1 known finding not shown (baseline baseline.json)" in result.notes
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
@@ -76,7 +78,7 @@ def test_prune_drops_entries_that_no_longer_occur(here, fmt, capsys):
     sample.write(here, agent_value="batch.node.ubuntu 24.04")
     capsys.readouterr()
     assert _prune("baseline.json", sample.file) == 0
-    assert "dropped 1 entry that no longer occur; 0 left" in capsys.readouterr().out
+    assert "dropped 1 entry that no longer occurs; 0 left" in capsys.readouterr().out
     assert baseline.load("baseline.json") == []
 
 
@@ -132,7 +134,31 @@ def test_stale_entries_are_noted(here):
     _create("baseline.json", "pools.yaml")
     SAMPLES["yaml"].write(here, agent_value="batch.node.ubuntu 24.04")
     result = lint("pools.yaml", baseline="baseline.json")
-    assert any(n.startswith("1 baseline entries no longer occur") for n in result.notes)
+    assert (
+        "1 baseline entry no longer occurs; batchlint baseline prune baseline.json drops it"
+        in result.notes
+    )
+
+
+def test_prune_of_two_entries_says_entries_in_the_plural(here, capsys):
+    SAMPLES["yaml"].write(here, "a.yaml")
+    SAMPLES["yaml"].write(here, "b.yaml")
+    _create("baseline.json", "a.yaml", "b.yaml")
+    SAMPLES["yaml"].write(here, "a.yaml", agent_value="batch.node.ubuntu 24.04")
+    SAMPLES["yaml"].write(here, "b.yaml", agent_value="batch.node.ubuntu 24.04")
+    capsys.readouterr()
+    assert _prune("baseline.json", "a.yaml", "b.yaml") == 0
+    assert "dropped 2 entries that no longer occur; 0 left" in capsys.readouterr().out
+
+
+def test_baseline_file_gets_the_mode_open_would_give(here):
+    SAMPLES["yaml"].write(here)
+    old = os.umask(0o022)
+    try:
+        _create("baseline.json", "pools.yaml")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((here / "baseline.json").stat().st_mode) == 0o644
 
 
 def test_prune_keeps_entries_of_files_it_did_not_lint(here):

@@ -95,10 +95,10 @@ def test_path_is_relative_to_the_workspace(monkeypatch, tmp_path):
 
 
 def test_run_notes_are_log_lines_not_annotations():
-    found = lines(notes=["the catalog is 120 days old"])
+    found = lines(notes=["bundled snapshot of 2026-12-03 is 120 days old, more than 90 days"])
     assert found == [
         "batchlint: 0 errors, 0 warnings, 0 infos in 1 file (0 pools)",
-        "batchlint: note: the catalog is 120 days old",
+        "batchlint: note: bundled snapshot of 2026-12-03 is 120 days old, more than 90 days",
     ]
 
 
@@ -163,6 +163,22 @@ def test_command_annotates_an_end_of_life_image(tmp_path):
         "agent batch.node.ubuntu 24.04 (canonical:ubuntu-24_04-lts:server-gen1 for "
         "Generation 1 sizes)",
         "batchlint: 1 error, 0 warnings, 0 infos in 1 file (1 pool)",
-        "batchlint: note: the catalog is 0 days old",
     ]
     assert "| error | image-end-of-life (BL105) | `pool.json:6:31` |" in summary.read_text()
+
+
+def test_step_summary_names_the_catalog_with_its_age_and_no_note(tmp_path):
+    write(tmp_path, "pool.json", OLD_UBUNTU_POOL)
+    summary = tmp_path / "summary.md"
+    run_cli(
+        "--as-of",
+        "2026-12-13",
+        "--format",
+        "github",
+        "pool.json",
+        cwd=tmp_path,
+        env={"GITHUB_STEP_SUMMARY": str(summary)},
+    )
+    text = summary.read_text()
+    assert "Catalog: bundled snapshot of 2026-12-03, eastus2 (10 days old)\n" in text
+    assert "\n> " not in text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import stat
 
 import pytest
 
@@ -110,6 +112,47 @@ def test_pull_into_a_missing_folder_is_a_usage_error(account, capsys):
 
     assert status == 2
     assert "cannot write no/such/snap.json" in err
+
+
+def test_pull_of_one_page_says_page(account, capsys):
+    status, _, err = images(
+        capsys, "pull", "--endpoint", account.url, "--max-results", "1000", "-o", "snap.json"
+    )
+
+    assert status == 0
+    assert err.endswith(" (1 page)\n")
+
+
+def test_pull_of_three_pages_says_pages(account, capsys):
+    _, _, err = images(capsys, "pull", "--endpoint", account.url, "-o", "snap.json")
+
+    assert err.endswith(" (3 pages)\n")
+
+
+def test_pull_writes_the_snapshot_with_the_mode_open_would_give(account, capsys, tmp_path):
+    old = os.umask(0o022)
+    try:
+        images(capsys, "pull", "--endpoint", account.url, "-o", "snap.json")
+    finally:
+        os.umask(old)
+
+    assert stat.S_IMODE((tmp_path / "snap.json").stat().st_mode) == 0o644
+
+
+def test_pull_with_shared_key_but_no_key_in_the_environment_exits_2(account, capsys, monkeypatch):
+    monkeypatch.delenv("AZURE_BATCH_ACCOUNT")
+    monkeypatch.delenv("AZURE_BATCH_ACCESS_KEY")
+
+    status, _, err = images(
+        capsys, "pull", "--endpoint", account.url, "--auth", "shared-key", "-o", "snap.json"
+    )
+
+    assert status == 2
+    assert err == (
+        "batchlint: error: shared key authentication needs AZURE_BATCH_ACCOUNT and "
+        "AZURE_BATCH_ACCESS_KEY in the environment\n"
+    )
+    assert account.requests == []
 
 
 def test_pull_to_standard_output(account, capsys):

@@ -6,6 +6,7 @@ import base64
 
 import pytest
 
+from batchlint.catalog import CatalogError
 from batchlint.catalog.live import LiveError, RetryPolicy, SupportedImagesClient, client_for
 from batchlint.catalog.sharedkey import SharedKey, SharedKeyError, string_to_sign
 
@@ -95,9 +96,24 @@ def test_auto_authentication_takes_the_shared_key_from_the_environment(monkeypat
     assert len(result.items) == len(IMAGES)
 
 
-def test_shared_key_authentication_without_the_variables_is_a_live_error(monkeypatch):
+def test_shared_key_authentication_without_the_variables_is_a_configuration_error(monkeypatch):
     monkeypatch.delenv("AZURE_BATCH_ACCOUNT", raising=False)
     monkeypatch.delenv("AZURE_BATCH_ACCESS_KEY", raising=False)
 
-    with pytest.raises(LiveError, match="needs AZURE_BATCH_ACCOUNT and AZURE_BATCH_ACCESS_KEY"):
+    with pytest.raises(
+        CatalogError, match="needs AZURE_BATCH_ACCOUNT and AZURE_BATCH_ACCESS_KEY"
+    ) as caught:
         client_for("https://contoso.eastus.batch.azure.com", auth="shared-key")
+
+    assert not isinstance(caught.value, LiveError)
+    assert caught.value.exit_code == 2
+
+
+def test_key_in_the_environment_that_is_not_base64_is_a_configuration_error(monkeypatch):
+    monkeypatch.setenv("AZURE_BATCH_ACCOUNT", ACCOUNT)
+    monkeypatch.setenv("AZURE_BATCH_ACCESS_KEY", "not base64!")
+
+    with pytest.raises(CatalogError, match="not base64 text") as caught:
+        client_for("https://contoso.eastus.batch.azure.com")
+
+    assert caught.value.exit_code == 2

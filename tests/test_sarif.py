@@ -145,6 +145,39 @@ def test_absolute_path_outside_the_working_folder_is_a_file_uri(validator, tmp_p
     assert location["artifactLocation"] == {"uri": outside.as_uri()}
 
 
+def test_relative_path_that_climbs_out_of_the_working_folder_is_a_file_uri(
+    validator, tmp_path, monkeypatch
+):
+    (tmp_path / "repo").mkdir()
+    monkeypatch.chdir(tmp_path / "repo")
+    climbing = finding(location=Location("../shared/main.json", 1, 1))
+    result = sarif(validator, [climbing])["runs"][0]["results"][0]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": (tmp_path / "shared" / "main.json").as_uri()}
+
+
+def test_absolute_path_below_the_working_folder_is_relative_to_the_source_root(
+    validator, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    inside = finding(location=Location(str(tmp_path / "infra" / "main.json"), 1, 1))
+    result = sarif(validator, [inside])["runs"][0]["results"][0]
+    location = result["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"] == {"uri": "infra/main.json", "uriBaseId": "%SRCROOT%"}
+
+
+def test_command_gives_files_outside_the_working_folder_file_uris(validator, tmp_path):
+    write(tmp_path, "infra/pool.json", OLD_UBUNTU_POOL)
+    (tmp_path / "repo").mkdir()
+    proc = run_cli("--as-of", AS_OF, "--format", "sarif", "../infra", cwd=tmp_path / "repo")
+    assert proc.returncode == 1, proc.stderr
+    doc = json.loads(proc.stdout)
+    assert not list(validator.iter_errors(doc))
+    (result,) = doc["runs"][0]["results"]
+    artifact = result["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert artifact == {"uri": (tmp_path / "infra" / "pool.json").as_uri()}
+
+
 def test_message_carries_the_fix(validator):
     result = sarif(validator, [finding(fix="use 24.04")])["runs"][0]["results"][0]
     assert result["message"]["text"] == (
@@ -194,9 +227,10 @@ def test_finding_of_an_unknown_rule_gets_a_stand_in_descriptor(validator):
 
 
 def test_run_notes_are_tool_notifications(validator):
-    run = sarif(validator, [], notes=["the snapshot is 120 days old"])["runs"][0]
+    note = "bundled snapshot of 2026-12-03 is 120 days old, more than 90 days"
+    run = sarif(validator, [], notes=[note])["runs"][0]
     notes = run["invocations"][0]["toolExecutionNotifications"]
-    assert notes == [{"level": "note", "message": {"text": "the snapshot is 120 days old"}}]
+    assert notes == [{"level": "note", "message": {"text": note}}]
 
 
 def test_fingerprint_survives_lines_added_above():

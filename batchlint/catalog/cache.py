@@ -9,17 +9,19 @@ skipped with a log line, never an error.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import hashlib
 import json
 import logging
 import os
-import tempfile
+
+from batchlint.atomic import WriteError, write_atomically
 
 log = logging.getLogger(__name__)
 
 CACHE_VARIABLE = "BATCHLINT_CACHE_DIR"
+#: The mode of cached lists: readable by the user alone.
+PRIVATE = 0o600
 #: How far in the future a fetch time may lie before the entry counts as stale (clock skew).
 _SKEW = dt.timedelta(minutes=5)
 
@@ -34,19 +36,15 @@ def cache_dir() -> str:
     return platformdirs.user_cache_dir("batchlint", appauthor=False)
 
 
-def write_json(path: str, doc: dict) -> None:
-    """Write ``doc`` to ``path`` through a temporary file, so a reader never sees half a file."""
-    folder = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix=".batchlint-", suffix=".json", dir=folder)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            json.dump(doc, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+def write_json(path: str, doc: dict, *, mode: int | None = None) -> None:
+    """Write ``doc`` to ``path`` atomically (``batchlint.atomic``), so a reader never sees half
+    a file; ``WriteError`` naming the path when it cannot be written."""
+
+    def write(handle) -> None:
+        json.dump(doc, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+    write_atomically(path, write, mode=mode)
 
 
 class ListCache:
@@ -91,8 +89,13 @@ class ListCache:
         path = self.path_for(endpoint)
         try:
             os.makedirs(self.folder, exist_ok=True)
-            write_json(path, doc)
+            # Private on purpose: the cache is the user's own, under their home, and not
+            # something to share, unlike the reports and snapshots they ask for.
+            write_json(path, doc, mode=PRIVATE)
         except OSError as exc:
             log.warning("cannot write the live list cache %s: %s", path, exc.strerror or exc)
+            return None
+        except WriteError as exc:
+            log.warning("cannot write the live list cache %s: %s", path, exc.reason)
             return None
         return path

@@ -77,9 +77,10 @@ def _prune(path: str, argv: list[str]) -> int:
         return result
     kept, dropped = baseline.prune(entries, result.findings, result.files, path)
     baseline.save(path, kept)
+    occur = "occurs" if len(dropped) == 1 else "occur"
     print(
         f"batchlint: baseline {path}: dropped {_count(len(dropped), 'entry')} that no longer "
-        f"occur; {len(kept)} left"
+        f"{occur}; {len(kept)} left"
     )
     return 0
 

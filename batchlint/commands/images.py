@@ -7,7 +7,8 @@
 
 ``diff`` exits 0 when the lists hold the same images, 1 when they differ (so a scheduled job
 can act on a change), 2 when a list cannot be read; ``pull`` exits 3 when the live list cannot
-be fetched.
+be fetched, and 2 when what it needs to ask for it is missing or unusable (``--auth
+shared-key`` without the account and key in the environment, a key that is not base64).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import sys
 
 from batchlint.catalog import Catalog, CatalogError, ImageEntry, norm
 from batchlint.cli import _Parser, setup_logging
-from batchlint.options import LintOptions, UsageError
+from batchlint.options import LintOptions
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
 
@@ -126,14 +127,11 @@ def pull(args) -> int:
         json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return EXIT_OK
-    try:
-        write_json(args.output, doc)
-    except OSError as exc:
-        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    write_json(args.output, doc)
     region = f", region {doc['source']['region']}" if doc["source"]["region"] else ""
     print(
         f"wrote {args.output}: {doc['count']} images from {result.endpoint}{region}, "
-        f"fetched {result.fetched_at} ({result.pages} pages)",
+        f"fetched {result.fetched_at} ({result.pages} page{'' if result.pages == 1 else 's'})",
         file=sys.stderr,
     )
     return EXIT_OK

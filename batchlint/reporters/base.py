@@ -14,8 +14,14 @@ class Reporter:
 
     name: ClassVar[str]
 
-    def __init__(self, stream: TextIO, *, color: bool = False, rules: dict | None = None,
-                 options: dict | None = None) -> None:
+    def __init__(
+        self,
+        stream: TextIO,
+        *,
+        color: bool = False,
+        rules: dict | None = None,
+        options: dict | None = None,
+    ) -> None:
         self.stream = stream
         self.color = color
         self.rules: dict[str, type[Rule]] = rules or {}
@@ -36,3 +42,17 @@ def summary(result: RunResult) -> dict:
         "infos": result.count(Severity.INFO),
         "suppressed": len(result.suppressed),
     }
+
+
+def catalog_line(result: RunResult) -> str | None:
+    """The catalog's name and age for a summary: ``bundled snapshot of ..., eastus2 (10 days
+    old)``; None when the run had no catalog."""
+    if result.catalog is None:
+        return None
+    info = result.catalog.info
+    age = result.catalog_age_days
+    if age is None:
+        return f"{info.label()} (age unknown)" if info.date is None else info.label()
+    if age < 0:
+        return f"{info.label()} (dated after the evaluation date)"
+    return f"{info.label()} ({age} day{'' if age == 1 else 's'} old)"

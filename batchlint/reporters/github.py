@@ -12,7 +12,7 @@ import logging
 import os
 
 from batchlint.model import Finding, Severity
-from batchlint.reporters.base import Reporter, summary
+from batchlint.reporters.base import Reporter, catalog_line, summary
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +86,9 @@ def _cell(text: str) -> str:
 def step_summary(result, workspace: str | None = None) -> str:
     """The Markdown that the run adds to the job's summary page."""
     out = ["## batchlint", "", f"**{totals(result)}**", ""]
-    if result.catalog is not None:
-        out += [f"Catalog: {_cell(result.catalog.info.label())}", ""]
+    catalog = catalog_line(result)
+    if catalog is not None:
+        out += [f"Catalog: {_cell(catalog)}", ""]
     if result.findings:
         out += ["| Severity | Rule | Location | Pool | Message |", "|---|---|---|---|---|"]
         for finding in result.findings[:SUMMARY_ROWS]:
@@ -120,9 +121,9 @@ class GithubReporter(Reporter):
         for finding in result.findings:
             write(annotation(finding, workspace) + "\n")
         write(f"batchlint: {totals(result)}\n")
-        # Run notes (the catalog's age, a baseline's count) are plain log lines: as annotations
-        # they would sit on every run's summary page. A snapshot too old to trust is already
-        # a warning on standard error.
+        # Run notes (a fallback catalog, a baseline's count) are plain log lines: as
+        # annotations they would sit on every run's summary page. A snapshot too old to trust
+        # is also a warning on standard error.
         for note in result.notes:
             write(f"batchlint: note: {note}\n")
 

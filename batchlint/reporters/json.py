@@ -31,10 +31,16 @@ def pool_to_json(pool: Pool) -> dict:
     return out
 
 
+def catalog_to_json(result) -> dict | None:
+    if result.catalog is None:
+        return None
+    return {**result.catalog.info.to_json(), "age_days": result.catalog_age_days}
+
+
 def document(result) -> dict:
     return {
         "version": VERSION,
-        "catalog": result.catalog.info.to_json() if result.catalog else None,
+        "catalog": catalog_to_json(result),
         "pools": [pool_to_json(p) for p in result.pools],
         "findings": [f.to_json() for f in result.findings],
         "summary": summary(result),

@@ -79,13 +79,17 @@ def _stand_in_descriptor(finding: Finding) -> dict:
 
 
 def artifact(path: str) -> dict:
-    """An ``artifactLocation``: relative to the source root when the path is relative."""
-    if os.path.isabs(path):
-        return {"uri": Path(path).as_uri()}
-    relative = path.replace(os.sep, "/")
-    while relative.startswith("./"):
-        relative = relative[2:]
-    return {"uri": quote(relative), "uriBaseId": SRCROOT}
+    """An ``artifactLocation``: relative to the source root (the working folder) when the file
+    is below it, else an absolute ``file://`` URI, which code scanning can map where a ``../``
+    climbing out of the source root cannot."""
+    full = os.path.abspath(path)
+    try:
+        relative = os.path.relpath(full, os.getcwd())
+    except ValueError:  # another drive on Windows
+        relative = None
+    if relative is None or relative.split(os.sep)[0] == os.pardir:
+        return {"uri": Path(full).as_uri()}
+    return {"uri": quote(relative.replace(os.sep, "/")), "uriBaseId": SRCROOT}
 
 
 def _folder_uri(folder: Path) -> str:

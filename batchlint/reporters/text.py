@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from batchlint.model import Severity
-from batchlint.reporters.base import Reporter, summary
+from batchlint.reporters.base import Reporter, catalog_line, summary
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -46,7 +46,8 @@ class TextReporter(Reporter):
         if result.findings:
             write("\n")
         write(line + "\n")
-        if result.catalog is not None:
-            write(f"catalog: {result.catalog.info.label()}\n")
+        catalog = catalog_line(result)
+        if catalog is not None:
+            write(f"catalog: {catalog}\n")
         for note in result.notes:
             write(f"note: {note}\n")
