@@ -22,13 +22,17 @@ def is_registry(source: str) -> bool:
 
 
 def load(ctx: ReadContext, path: str, display: str, text: str | None = None) -> BicepFile:
-    """The parsed Bicep file at ``path``, once per run; raises ``OSError`` or ``ParseError``."""
+    """The parsed Bicep file at ``path``; raises ``OSError`` or ``ParseError``.
+
+    Parsed once while the run uses it, and dropped when the run has moved on (memory does not
+    grow with the number of files); a later use parses it again.
+    """
 
     def build(_):
         body = ctx.read_text(path) if text is None else text
         return bicepparse.parse(body, display, bicepparam=path.lower().endswith(".bicepparam"))
 
-    return ctx.cached(f"bicep:{display}", path, build)
+    return ctx.cached(f"bicep:{display}", path, build, keep=False)
 
 
 def reported_through(ctx: ReadContext) -> dict[str, str]:

@@ -95,14 +95,18 @@ def config_files(folder: str) -> list[str]:
 
 
 def load_module(folder: str, ctx: ReadContext, display=None) -> ModuleConfig:
-    """The configuration of the module in ``folder``, parsed once per run."""
+    """The configuration of the module in ``folder``, parsed once while the run reads it.
+
+    Like the parsed files, it is dropped when the run has moved on to other folders, so that
+    memory does not grow with the size of the run; a later use parses it again.
+    """
     folder = os.path.abspath(folder)
-    return ctx.cached("terraform-module", folder, lambda f: _load(f, ctx, display))
+    return ctx.cached("terraform-module", folder, lambda f: _load(f, ctx, display), keep=False)
 
 
 def parse_file(path: str, ctx: ReadContext, display: str) -> hcl.HclFile:
-    """One ``.tf`` / ``.tf.json`` / ``.tfvars`` file as an ``HclFile`` (cached per run)."""
-    return ctx.cached("terraform-file", path, lambda p: _parse(p, ctx, display))
+    """One ``.tf`` / ``.tf.json`` / ``.tfvars`` file as an ``HclFile`` (cached while in use)."""
+    return ctx.cached("terraform-file", path, lambda p: _parse(p, ctx, display), keep=False)
 
 
 def _parse(path: str, ctx: ReadContext, display: str) -> hcl.HclFile:
