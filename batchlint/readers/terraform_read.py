@@ -118,7 +118,9 @@ def _root_instance(config: ModuleConfig, ctx: ReadContext, emitter: _Emitter) ->
     def build(_folder: str) -> ModuleInstance:
         return ModuleInstance(config, root_inputs(config, ctx, emitter.report_file_error))
 
-    return ctx.cached("terraform-root", config.folder, build)
+    # Dropped with the parse results when the run moves on: building it again gives the same
+    # values, and the errors it reports are reported once (``_reported``).
+    return ctx.cached("terraform-root", config.folder, build, keep=False)
 
 
 def _caller_in_run(folder: str, ctx: ReadContext) -> str | None:
