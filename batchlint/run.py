@@ -131,7 +131,7 @@ def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
     linter = build_linter(plugins, opts, catalog)
     for region, regional in linter.ctx.region_catalogs().items():
         catalog_notes(regional, opts, notes, region=region)
-    jobs = opts.jobs if opts.jobs is not None else (os.cpu_count() or 1)
+    jobs = opts.jobs if opts.jobs is not None else _cores()
     try:
         if opts.changed_files:
             from batchlint import related
@@ -146,6 +146,13 @@ def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
     result.catalog_age_days = age
     postprocess(result, opts, linter)
     return result
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def postprocess(result: RunResult, opts: LintOptions, linter: Linter) -> None:
