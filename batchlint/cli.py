@@ -75,7 +75,36 @@ def _var(text: str) -> tuple[str, str]:
     return name.strip(), value
 
 
+class _Formatter(argparse.HelpFormatter):
+    """The standard help layout, told the width rather than asking ``shutil``.
+
+    argparse makes a formatter for every option it adds, and without a width the formatter
+    imports ``shutil`` (and the compression modules with it): time a lint never uses.
+    """
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, width=_columns() - 2)
+
+
+def _columns() -> int:
+    """The terminal width as ``shutil.get_terminal_size`` finds it: $COLUMNS, the terminal, 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        return os.get_terminal_size(sys.__stdout__.fileno()).columns or 80
+    except (AttributeError, ValueError, OSError):
+        return 80
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
     def error(self, message):
         self.print_usage(sys.stderr)
         raise UsageError(message)
