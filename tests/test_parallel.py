@@ -29,7 +29,7 @@ AS_OF = "2026-12-03"
 def tree(tmp_path_factory) -> Path:
     """A generated repository with every format, big enough for two workers."""
     root = tmp_path_factory.mktemp("generated")
-    generate.generate(root, files=160, seed=7)
+    generate.generate(root, files=2 * parallel.SERIAL_BELOW + 20, seed=7)
     return root
 
 
@@ -78,6 +78,20 @@ def test_workers_give_results_in_candidate_order(tree, monkeypatch):
     serial = _lint(linter, tree, jobs=1)
     monkeypatch.setattr(parallel, "SERIAL_BELOW", 1)
     assert _lint(linter, tree, jobs=3) == serial
+
+
+def test_enough_files_are_spread_over_workers(tree, monkeypatch):
+    started = []
+    real = parallel._parallel
+
+    def spy(linter, candidates, read_ctx, workers):
+        started.append(workers)
+        return real(linter, candidates, read_ctx, workers)
+
+    monkeypatch.setattr(parallel, "_parallel", spy)
+    linter = _linter(tree)
+    _lint(linter, tree, jobs=2)
+    assert started == [2]
 
 
 def test_few_files_stay_in_one_process(tree, monkeypatch):
