@@ -29,9 +29,13 @@ _JSON = (".json", ".jsonc")
 def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
     """Add run-level notes and drop suppressed or baselined findings."""
     today = opts.as_of or _today()
-    sources = _files(result)
-    texts = {path: _read(path, opts.max_file_size) for path in sources}
-    texts = {path: text for path, text in texts.items() if text is not None}
+    # Only the texts that hold a directive are kept: holding the text of every file of a large
+    # run at once would make memory grow with the number of files.
+    texts = {}
+    for path in _files(result):
+        text = _read(path, opts.max_file_size)
+        if text is not None and _may_suppress(text):
+            texts[path] = text
 
     known = _known_rules(linter) if _has_directives(texts) else {}
     suppressions, invalid = _collect(texts, result, known)
@@ -89,8 +93,12 @@ def _read(path: str, limit: int) -> str | None:
         return None  # the readers already reported what is wrong with this file
 
 
+def _may_suppress(text: str) -> bool:
+    return suppress.MARK in text or '"batchlint"' in text
+
+
 def _has_directives(texts: dict[str, str]) -> bool:
-    return any(suppress.MARK in t or '"batchlint"' in t for t in texts.values())
+    return any(_may_suppress(t) for t in texts.values())
 
 
 def _known_rules(linter: Linter) -> dict[str, str]:
