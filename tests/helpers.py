@@ -64,3 +64,4 @@ def findings_of(doc: dict, rule: str | None = None) -> list[dict]:
 
 REAL = Path(__file__).parent / "corpus" / "real"
 REAL_IMAGES = REAL / "supported-images"
+WRITTEN = Path(__file__).parent / "corpus" / "written"

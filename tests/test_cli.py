@@ -209,3 +209,27 @@ def test_a_parameters_file_named_alone_lints_its_template(tmp_path):
     assert pool["values"]["node_agent_sku_id"]["file"] == f"{case}/azuredeploy.parameters.json"
     both = lint_json(f"{case}/azuredeploy.parameters.json", f"{case}/azuredeploy.json")
     assert len(both["pools"]) == 1  # reported once, through the template
+
+
+def test_a_mixed_folder_is_linted_in_one_run_with_every_format(tmp_path):
+    import shutil
+
+    from helpers import WRITTEN
+
+    for case in (
+        "arm-02-params-vars-expressions",
+        "bicep-01-parent-literal",
+        "terraform-02-variables-defaults-container",
+        "terraform-10-plan-json-compact",
+        "dataplane-02-yaml-list",
+        "bicep-07-module-local",
+    ):
+        shutil.copytree(WRITTEN / case, tmp_path / case)
+        (tmp_path / case / "expected.json").unlink()
+    doc = lint_json(".", cwd=tmp_path)
+    formats = {p["format"] for p in doc["pools"]}
+    assert formats == {"arm", "bicep", "terraform", "terraform-plan", "pool-spec"}
+    by_case = {p["file"].split("/")[0] for p in doc["pools"]}
+    assert len(by_case) == 6
+    modules = [p for p in doc["pools"] if p["file"].endswith("modules/pool.bicep")]
+    assert modules and all(p["via"] for p in modules)
