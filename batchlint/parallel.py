@@ -3,8 +3,8 @@
 Each file is read and checked on its own (``Linter.lint_one``), so files are handed to worker
 processes in chunks and the results come back in candidate order: the output is the same for
 any ``--jobs``. On Linux the workers are forked and inherit the linter (catalog, rules and
-readers) without copying it through a pipe; elsewhere they are spawned and receive it pickled
-once each.
+readers) without copying it through a pipe, and the run-wide indexes the readers build in
+``prepare``; elsewhere they are spawned and receive the linter pickled once each.
 
 Starting processes costs time, so a run with few files stays in one process; see
 ``SERIAL_BELOW``.
@@ -66,6 +66,8 @@ def _parallel(
 ) -> Iterator[Result]:
     global _state
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    if method == "fork":
+        _prepare(linter, read_ctx)
     context = multiprocessing.get_context(method)
     state = (linter, read_ctx)
     _state = state if method == "fork" else None
@@ -91,6 +93,22 @@ def _parallel(
     finally:
         _state = None
         pool.join()
+
+
+def _prepare(linter, read_ctx: ReadContext) -> None:
+    """The readers' work about the whole run, done here once for the workers to inherit.
+
+    Spawned workers are sent a fresh context instead (a prepared one can hold parse trees that
+    are costly or impossible to pickle), and each does this work on first use.
+    """
+    for reader in linter.readers:
+        prepare = getattr(reader, "prepare", None)
+        if prepare is None:
+            continue
+        try:
+            prepare(read_ctx)
+        except Exception:  # the workers meet the same problem per file, where it is reported
+            log.debug("reader %s could not prepare the run", reader.name, exc_info=True)
 
 
 def _start_worker(state: tuple | None) -> None:

@@ -141,7 +141,12 @@ def parse_error(source: SourceFile, exc: ParseError) -> ReadResult:
 
 
 class Reader(Protocol):
-    """A format plugin. ``suffixes`` are lower-case file name endings the reader looks at."""
+    """A format plugin. ``suffixes`` are lower-case file name endings the reader looks at.
+
+    A reader may also have ``prepare(ctx)``: work about the whole run (such as an index of which
+    inputs lead to which) done once before the files are read, so that worker processes inherit
+    it rather than each doing it again. A reader without it does that work on first use.
+    """
 
     name: str
     suffixes: tuple[str, ...]

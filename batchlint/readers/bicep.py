@@ -29,6 +29,13 @@ class BicepReader:
 
         return bicepdeploy.read(source, ctx)
 
+    def prepare(self, ctx: ReadContext) -> None:
+        """Index which inputs lead to which, once for the run, before any worker starts."""
+        if any(path.lower().endswith(self.suffixes) for path in ctx.inputs):
+            from batchlint.readers import bicepfiles
+
+            bicepfiles.reported_through(ctx)
+
 
 @hookimpl
 def batchlint_readers():

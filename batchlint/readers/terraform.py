@@ -37,6 +37,13 @@ class TerraformReader:
 
         return read_plan_file(source, ctx)
 
+    def prepare(self, ctx: ReadContext) -> None:
+        """Find which folders call which as modules, once for the run, before workers start."""
+        if any(path.lower().endswith((".tf", ".tf.json")) for path in ctx.inputs):
+            from batchlint.readers.terraform_read import module_callers
+
+            module_callers(ctx)
+
 
 @hookimpl
 def batchlint_readers():

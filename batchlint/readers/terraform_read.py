@@ -125,7 +125,12 @@ def _root_instance(config: ModuleConfig, ctx: ReadContext, emitter: _Emitter) ->
 
 def _caller_in_run(folder: str, ctx: ReadContext) -> str | None:
     """Another folder of this run whose ``module`` blocks call ``folder``, if any."""
-    return ctx.cached("terraform-callers", ".", lambda _: _callers(ctx)).get(folder)
+    return module_callers(ctx).get(folder)
+
+
+def module_callers(ctx: ReadContext) -> dict[str, str]:
+    """Each folder that a folder of this run calls as a local module, with its first caller."""
+    return ctx.cached("terraform-callers", ".", lambda _: _callers(ctx))
 
 
 def _callers(ctx: ReadContext) -> dict[str, str]:
