@@ -125,3 +125,27 @@ def test_run_falls_back_to_one_process_when_workers_cannot_start(tree, monkeypat
 )
 def test_chunks_keep_every_worker_busy_to_the_end(files, workers, expected):
     assert parallel.chunk_size(files, workers) == expected
+
+
+def test_readers_prepare_the_run_once_before_the_workers_start(tree, monkeypatch):
+    linter = _linter(tree)
+    calls = []
+    for reader in linter.readers:
+        if hasattr(reader, "prepare"):
+            monkeypatch.setattr(reader, "prepare", lambda ctx, r=reader: calls.append(r.name))
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 1)
+    _lint(linter, tree, jobs=2)
+    assert sorted(calls) == ["bicep", "terraform"]
+
+
+def test_a_reader_that_fails_to_prepare_does_not_stop_the_run(tree, monkeypatch):
+    linter = _linter(tree)
+    serial = _lint(linter, tree, jobs=1)
+
+    def broken(ctx):
+        raise RuntimeError("index could not be built")
+
+    for reader in linter.readers:
+        monkeypatch.setattr(reader, "prepare", broken, raising=False)
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 1)
+    assert _lint(linter, tree, jobs=2) == serial
