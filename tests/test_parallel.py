@@ -149,3 +149,15 @@ def test_a_reader_that_fails_to_prepare_does_not_stop_the_run(tree, monkeypatch)
         monkeypatch.setattr(reader, "prepare", broken, raising=False)
     monkeypatch.setattr(parallel, "SERIAL_BELOW", 1)
     assert _lint(linter, tree, jobs=2) == serial
+
+
+def test_spawned_workers_give_the_same_results(tree, monkeypatch):
+    # Where fork is missing (Windows, macOS) the workers are spawned and sent the linter.
+    linter = _linter(tree)
+    candidates = [Candidate(str(path), False) for path in sorted(tree.rglob("*.json"))][:6]
+    ctx = ReadContext([c.path for c in candidates], linter.read_options)
+    serial = [linter.lint_one(c, ctx) for c in candidates]
+    monkeypatch.setattr(parallel.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(parallel, "SERIAL_BELOW", 1)
+    ctx = ReadContext([c.path for c in candidates], linter.read_options)
+    assert list(parallel.lint_all(linter, candidates, ctx, jobs=2)) == serial
