@@ -26,8 +26,7 @@ log = logging.getLogger(__name__)
 #: Below this many files per worker a run stays serial. Measured with
 #: ``benchmarks/run.py --break-even`` on two cores: two workers break even with one process at
 #: about 200 generated files and win from 400 on (0.89 of the serial time at 400, 0.80 at
-#: 800). Each worker pays for the fork, for sending its results back, and for building the
-#: run-wide module indexes of Bicep and Terraform again.
+#: 800). Each worker pays for the fork and for sending its results back.
 SERIAL_BELOW = 100
 
 #: Upper bound on files per chunk: small enough that both cores stay busy to the end of the

@@ -262,6 +262,10 @@ def machine() -> str:
     )
 
 
+def _load() -> str:
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
+
+
 def _sizes(text: str) -> list[int]:
     return [int(part.replace("_", "").replace(",", "")) for part in text.split()]
 
@@ -324,8 +328,10 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(args.work) if args.work else Path(tempfile.gettempdir()) / "batchlint-bench"
     work.mkdir(parents=True, exist_ok=True)
     env = clean_env()
+    before = _load()
     report = break_even(args, env, work) if args.break_even else main_table(args, env, work)
-    print(report)
+    # Other work on the machine slows every figure; the load says how busy it was.
+    print(f"{report}\n\nload average (1 min) before and after: {before} and {_load()}")
     return 0
 
 
