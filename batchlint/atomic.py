@@ -49,16 +49,29 @@ def write_atomically(
     ``path``; any other error of ``write_fn`` is raised as it is. The temporary file is removed
     whatever goes wrong.
     """
+    import stat
     import tempfile  # imported only when a file is written, not at start-up
 
-    folder = os.path.dirname(os.path.abspath(path))
+    target = os.path.realpath(path)  # a symlink is written through, not replaced
+    try:
+        special = not stat.S_ISREG(os.stat(target).st_mode)
+    except OSError:
+        special = False
+    if special:  # a device or pipe (/dev/stdout, a FIFO) is written to, never replaced
+        try:
+            with open(target, "w", encoding="utf-8", errors="backslashreplace") as stream:
+                write_fn(stream)
+        except OSError as exc:
+            raise WriteError(path, exc.strerror or str(exc)) from None
+        return
+    folder = os.path.dirname(target)
     try:
         fd, tmp = tempfile.mkstemp(prefix=".batchlint-", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise WriteError(path, _folder_problem(path, exc)) from None
+        raise WriteError(path, _folder_problem(path, exc)) from None  # as the user wrote it
     try:
         try:
-            stream = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+            stream = os.fdopen(fd, "w", encoding="utf-8", errors="backslashreplace", newline="\n")
         except BaseException:
             os.close(fd)
             raise
@@ -70,7 +83,7 @@ def write_atomically(
             os.chmod(tmp, default_mode() if mode is None else mode)
         except OSError as exc:  # a file system without modes: the file is still wanted
             log.debug("cannot set the mode of %s: %s", path, exc.strerror or exc)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -81,11 +81,13 @@ def load(path: str) -> list[Entry]:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except (RecursionError, ValueError) as exc:
+        raise UsageError(f"{path}: not a batchlint baseline: {exc}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("entries"), list):
         raise UsageError(f"{path}: not a batchlint baseline (no list of entries)")
     if doc.get("version") != VERSION:
         raise UsageError(
-            f"{path}: baseline version {doc.get('version')!r} is not {VERSION}; "
+            f"{path}: baseline version {_short(doc.get('version'))} is not {VERSION}; "
             "make it again with batchlint baseline create"
         )
     if doc.get("fingerprint_version", FINGERPRINT_VERSION) != FINGERPRINT_VERSION:
@@ -193,3 +195,10 @@ def prune(
         else:
             kept.append(entry)
     return kept, dropped
+
+
+def _short(value) -> str:
+    """A value from the file for a message, without converting a huge number to text."""
+    if isinstance(value, int) and not -(10**18) < value < 10**18:
+        return "(a number too long to show)"
+    return repr(value)[:40]

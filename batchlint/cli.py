@@ -9,6 +9,7 @@ subcommands. Exit status: 0 nothing at or above ``--fail-on``; 1 findings at or 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import importlib
 import logging
@@ -61,10 +62,20 @@ def _size(text: str) -> int:
     number = raw[:-1] if raw[-1:] in units else raw
     try:
         value = int(float(number) * factor)
-    except ValueError:
+    except (ValueError, OverflowError):
         raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 4M, 500k)") from None
     if value < 0:
         raise argparse.ArgumentTypeError("a size cannot be negative")
+    return value
+
+
+def _jobs(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError("--jobs must be at least 1")
     return value
 
 
@@ -253,7 +264,7 @@ def lint_parser() -> argparse.ArgumentParser:
     files.add_argument(
         "-j",
         "--jobs",
-        type=int,
+        type=_jobs,
         metavar="N",
         help="processes to use (default: the cores available)",
     )
@@ -360,8 +371,19 @@ def lint(argv: list[str]) -> int:
     return run.lint(opts)
 
 
+def _tolerant_streams() -> None:
+    """Text from the input can hold what the terminal cannot encode (a lone surrogate escape
+    in a JSON string); it is shown escaped rather than ending the run."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
+    _tolerant_streams()
     try:
         if argv and argv[0] in COMMANDS:
             module = importlib.import_module(COMMANDS[argv[0]])

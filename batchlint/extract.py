@@ -126,7 +126,8 @@ def _image_id(image: Node | None) -> Value | None:
 
 
 def _cloud_service(node: Node | None) -> Value | None:
-    if is_null(node):
+    if is_null(node) or isinstance(node, Unknown):
+        # An unknown body may or may not hold one; the image fields say it is unresolved.
         return None
     family = get(node, "osFamily")
     if isinstance(family, Lit) and family.value is not None:

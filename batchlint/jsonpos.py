@@ -133,7 +133,10 @@ def parse(
         if kind == "string":
             node = Lit(_string(token, fail, start), loc)
         elif kind == "number":
-            node = Lit(json.loads(token), loc)
+            try:
+                node = Lit(json.loads(token), loc)
+            except ValueError:
+                raise fail(f"Number too long ({len(token)} digits)", start) from None
         elif kind == "word":
             node = Lit(_WORDS[token], loc)
         elif token == "]" and (

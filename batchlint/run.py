@@ -164,6 +164,12 @@ def postprocess(result: RunResult, opts: LintOptions, linter: Linter) -> None:
 
 def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
     rules = {cls.id: cls for cls in plugins.rule_classes}
+    linted = {os.path.realpath(path) for path in result.files}
+    for _, target in opts.outputs:
+        if target is not None and os.path.realpath(target) in linted:
+            raise UsageError(
+                f"--output {target} is one of the files being linted; not overwriting it"
+            )
     for fmt, target in opts.outputs:
         factory = plugins.reporters.get(fmt)
         if factory is None:

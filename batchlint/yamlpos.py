@@ -62,13 +62,25 @@ def _convert(
     loc = Location(path, mark.line + 1, mark.column + 1)
     if isinstance(node, yaml.MappingNode):
         out: dict = {}
+        merged: dict = {}
         for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                # ``<<: *base`` (or a list of them): the keys the mapping does not set itself.
+                sources = (
+                    value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+                )
+                for source in reversed(sources):
+                    if isinstance(source, yaml.MappingNode):
+                        merged.update(_convert(source, path, budget, depth + 1).value)
+                continue
             key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
             # A block mapping or sequence starts on the line after its key; the key is the
             # place a reader looks for it (and where JSON puts the opening bracket).
             block = isinstance(value_node, yaml.CollectionNode) and not value_node.flow_style
             where = key_node.start_mark if block else None
             out[str(key)] = _convert(value_node, path, budget, depth + 1, where)
+        if merged:
+            out = {**merged, **out}
         return Lit(out, loc)
     if isinstance(node, yaml.SequenceNode):
         return Lit([_convert(item, path, budget, depth + 1) for item in node.value], loc)
@@ -76,6 +88,6 @@ def _convert(
     if construct is not None:
         try:
             return Lit(construct(node), loc)
-        except (ValueError, yaml.YAMLError):
-            pass
+        except (ValueError, KeyError, TypeError, yaml.YAMLError):
+            pass  # a tag that does not fit its text (``!!bool 12``) stays text
     return Lit(node.value, loc)

@@ -38,6 +38,8 @@ def load_file(path: str, lifecycle: Lifecycle | None = None, *, kind: str = "sna
         raise SnapshotError(
             f"{path}:{exc.lineno}:{exc.colno}: the image list is not valid JSON: {exc.msg}"
         ) from None
+    except (RecursionError, ValueError) as exc:
+        raise SnapshotError(f"{path}: the image list cannot be read: {exc}") from None
     return from_document(doc, path, lifecycle or bundled(), kind=kind, mtime=_mtime(path))
 
 
@@ -110,12 +112,20 @@ def _entries(items: list, name: str) -> list[ImageEntry]:
                 version=str(ref.get("version") or "latest"),
                 node_agent=agent,
                 verification=str(item.get("verificationType") or "verified"),
-                capabilities=tuple(item.get("capabilities") or ()),
+                capabilities=_capabilities(item.get("capabilities"), where),
                 end_of_life=eol,
                 os_type=item.get("osType"),
             )
         )
     return entries
+
+
+def _capabilities(value, where: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if not isinstance(value, list) or not all(isinstance(c, str) for c in value):
+        raise SnapshotError(f"{where}: capabilities must be a list of strings")
+    return tuple(value)
 
 
 def _from_node_agent_skus(items: list) -> list[dict]:

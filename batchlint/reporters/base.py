@@ -56,3 +56,11 @@ def catalog_line(result: RunResult) -> str | None:
     if age < 0:
         return f"{info.label()} (dated after the evaluation date)"
     return f"{info.label()} ({age} day{'' if age == 1 else 's'} old)"
+
+
+def printable(text: str) -> str:
+    """Text from the input as a terminal may show it: control characters (an escape sequence,
+    a carriage return, a newline that would forge a finding line) become ``\\xNN`` escapes."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c == " " else f"\\x{ord(c):02x}" for c in text)

@@ -12,7 +12,7 @@ import logging
 import os
 
 from batchlint.model import Finding, Severity
-from batchlint.reporters.base import Reporter, catalog_line, summary
+from batchlint.reporters.base import Reporter, catalog_line, printable, summary
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +24,8 @@ SUMMARY_ROWS = 500
 
 def escape_data(text: str) -> str:
     """A workflow command's message, with the characters the runner would misread encoded."""
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return printable(text)
 
 
 def escape_property(text: str) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from batchlint.model import Severity
-from batchlint.reporters.base import Reporter, catalog_line, summary
+from batchlint.reporters.base import Reporter, catalog_line, printable, summary
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
@@ -24,12 +24,13 @@ class TextReporter(Reporter):
         for finding in result.findings:
             loc = finding.location
             level = self.paint(str(finding.severity), _COLORS[finding.severity])
-            head = self.paint(f"{loc.file}:{loc.line}:{loc.column}:", _BOLD)
-            write(f"{head} {level} {finding.rule_id} {finding.message} ({finding.rule_name})\n")
+            head = self.paint(f"{printable(loc.file)}:{loc.line}:{loc.column}:", _BOLD)
+            message = printable(finding.message)
+            write(f"{head} {level} {finding.rule_id} {message} ({finding.rule_name})\n")
             if finding.fix:
-                write(self.paint(f"    fix: {finding.fix}", _DIM) + "\n")
+                write(self.paint(f"    fix: {printable(finding.fix)}", _DIM) + "\n")
             if finding.note:
-                write(self.paint(f"    note: {finding.note}", _DIM) + "\n")
+                write(self.paint(f"    note: {printable(finding.note)}", _DIM) + "\n")
 
         counts = summary(result)
         parts = [

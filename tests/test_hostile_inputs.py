@@ -1,0 +1,137 @@
+"""Strange and hostile inputs that once crashed or misled a run: each gets a defined result."""
+
+from __future__ import annotations
+
+import json
+import os
+
+from helpers import AS_OF, lint_json, run_cli, write
+
+SPEC = {
+    "id": "p1",
+    "vmSize": "standard_d2s_v5",
+    "virtualMachineConfiguration": {
+        "imageReference": {"publisher": "canonical", "offer": "ubuntu-24_04-lts", "sku": "server"},
+        "nodeAgentSKUId": "batch.node.ubuntu 24.04",
+    },
+}
+
+
+def test_an_unknown_pool_body_is_unresolved_not_a_cloud_service_pool(tmp_path):
+    write(
+        tmp_path,
+        "main.json",
+        """
+        {"$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+         "contentVersion": "1.0.0.0",
+         "parameters": {"poolProps": {"type": "object"}},
+         "resources": [{"type": "Microsoft.Batch/batchAccounts/pools", "apiVersion": "2024-07-01",
+                        "name": "a/p", "properties": "[parameters('poolProps')]"}]}
+    """,
+    )
+    doc = lint_json(str(tmp_path / "main.json"))
+    assert {f["rule_name"] for f in doc["findings"]} == {"value-unresolved"}
+
+
+def test_a_lone_surrogate_is_shown_escaped_in_every_output(tmp_path):
+    text = json.dumps(SPEC).replace('"server"', '"server\\ud800"')
+    (tmp_path / "pool.json").write_text(text)
+    for fmt in ("text", "json", "sarif", "github"):
+        proc = run_cli(str(tmp_path / "pool.json"), "--as-of", AS_OF, "-f", fmt)
+        assert proc.returncode == 1, (fmt, proc.stderr)
+        assert "Traceback" not in proc.stderr
+    out = tmp_path / "out.json"
+    proc = run_cli(str(tmp_path / "pool.json"), "--as-of", AS_OF, "-f", "json", "-o", str(out))
+    assert proc.returncode == 1
+    assert json.loads(out.read_text())["pools"][0]["values"]["sku"]["value"] == "server\ud800"
+
+
+def test_control_characters_cannot_forge_a_finding_line(tmp_path):
+    spec = json.loads(json.dumps(SPEC))
+    spec["virtualMachineConfiguration"]["imageReference"]["sku"] = (
+        "s\u001b[2J\r\nfake.json:1:1: info BL000 all good"
+    )
+    (tmp_path / "pool.json").write_text(json.dumps(spec))
+    proc = run_cli(str(tmp_path / "pool.json"), "--as-of", AS_OF, "--no-color")
+    assert "\x1b" not in proc.stdout
+    assert not any(line.startswith("fake.json") for line in proc.stdout.splitlines())
+    assert "s\\x1b[2J\\x0d\\x0afake.json" in proc.stdout
+
+
+def test_yaml_merge_keys_are_followed(tmp_path):
+    write(
+        tmp_path,
+        "pool.yaml",
+        """
+        base: &img {publisher: canonical, offer: ubuntu-24_04-lts, sku: server}
+        id: p1
+        virtualMachineConfiguration:
+          imageReference:
+            <<: *img
+          nodeAgentSKUId: batch.node.ubuntu 24.04
+    """,
+    )
+    doc = lint_json(str(tmp_path / "pool.yaml"))
+    assert doc["findings"] == []
+    assert doc["pools"][0]["values"]["sku"]["value"] == "server"
+
+
+def test_a_yaml_tag_that_does_not_fit_stays_text(tmp_path):
+    spec = (
+        "id: p1\nvirtualMachineConfiguration:\n  imageReference:\n    publisher: canonical\n"
+        "    offer: ubuntu-24_04-lts\n    sku: !!bool 12\n  nodeAgentSKUId: x\n"
+    )
+    (tmp_path / "pool.yaml").write_text(spec)
+    doc = lint_json(str(tmp_path / "pool.yaml"))
+    assert doc["pools"][0]["values"]["sku"]["value"] == "12"
+
+
+def test_a_number_too_long_for_python_is_a_parse_error(tmp_path):
+    (tmp_path / "pool.json").write_text(
+        '{"virtualMachineConfiguration": {"x": ' + "9" * 5000 + "}}"
+    )
+    proc = run_cli(str(tmp_path / "pool.json"))
+    assert "pool.json:1:39: error BL001 Number too long (5000 digits)" in proc.stdout
+
+
+def test_an_output_file_that_is_being_linted_is_not_overwritten(tmp_path):
+    path = tmp_path / "pool.json"
+    path.write_text(json.dumps(SPEC))
+    before = path.read_bytes()
+    proc = run_cli(str(path), "-f", "json", "-o", str(path))
+    assert proc.returncode == 2
+    assert "is one of the files being linted" in proc.stderr
+    assert path.read_bytes() == before
+
+
+def test_an_output_symlink_is_written_through(tmp_path):
+    (tmp_path / "pool.json").write_text(json.dumps(SPEC))
+    (tmp_path / "real.sarif").write_text("")
+    os.symlink(tmp_path / "real.sarif", tmp_path / "link.sarif")
+    run_cli(str(tmp_path / "pool.json"), "-f", "sarif", "-o", str(tmp_path / "link.sarif"))
+    assert os.path.islink(tmp_path / "link.sarif")
+    assert json.loads((tmp_path / "real.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_snapshot_capabilities_of_the_wrong_type_are_a_clear_error(tmp_path):
+    entry = {
+        "imageReference": {"publisher": "a", "offer": "b", "sku": "c"},
+        "nodeAgentSKUId": "x",
+        "capabilities": 5,
+    }
+    (tmp_path / "images.json").write_text(json.dumps([entry]))
+    proc = run_cli("examples", "--images", str(tmp_path / "images.json"))
+    assert proc.returncode == 2
+    assert "entry 1: capabilities must be a list of strings" in proc.stderr
+
+
+def test_a_snapshot_nested_beyond_reason_is_a_clear_error(tmp_path):
+    (tmp_path / "images.json").write_text("[" * 100_000)
+    proc = run_cli("examples", "--images", str(tmp_path / "images.json"))
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_bad_jobs_and_sizes_are_usage_errors():
+    assert run_cli("-j", "0", "examples").returncode == 2
+    assert run_cli("--max-file-size", "inf", "examples").returncode == 2
