@@ -91,7 +91,16 @@ class Linter:
             )
         try:
             with open(path, "rb") as handle:
-                text = decode(handle.read())
+                # A pipe or device reports no size: read no more than the limit allows.
+                data = handle.read(limit + 1) if limit else handle.read()
+            if limit and len(data) > limit:
+                return _diagnostic(
+                    "file-skipped",
+                    path,
+                    1,
+                    f"file skipped: more than the --max-file-size limit of {_size(limit)}",
+                )
+            text = decode(data)
         except OSError as exc:
             return _diagnostic("parse-error", path, 1, f"cannot read file: {exc.strerror}")
         except ParseError as exc:

@@ -135,3 +135,11 @@ def test_a_snapshot_nested_beyond_reason_is_a_clear_error(tmp_path):
 def test_bad_jobs_and_sizes_are_usage_errors():
     assert run_cli("-j", "0", "examples").returncode == 2
     assert run_cli("--max-file-size", "inf", "examples").returncode == 2
+
+
+def test_a_device_named_on_the_command_line_is_read_only_up_to_the_limit():
+    proc = run_cli("/dev/zero", "--no-config", timeout=30)
+    assert proc.returncode == 0
+    assert "/dev/zero:1:1: warning BL003 file skipped: more than the --max-file-size limit" in (
+        proc.stdout
+    )
