@@ -65,11 +65,17 @@ def entries_for(findings: Iterable[Finding], baseline_path: str) -> list[Entry]:
 # -- the file --------------------------------------------------------------------------------
 
 
+#: Far beyond any real baseline; a bound so that a device or a stray file cannot exhaust memory.
+MAX_BASELINE_CHARS = 256 * 1024 * 1024
+
+
 def load(path: str) -> list[Entry]:
     """The entries of a baseline file; ``UsageError`` when it is missing or not a baseline."""
     try:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            text = handle.read(MAX_BASELINE_CHARS + 1)
+        if len(text) > MAX_BASELINE_CHARS:
+            raise UsageError(f"baseline {path}: larger than 256 MB, not a baseline file")
     except FileNotFoundError:
         raise UsageError(
             f"baseline {path}: no such file (make one with: batchlint baseline create {path} "

@@ -17,6 +17,8 @@ from batchlint.catalog import Catalog, CatalogError, CatalogInfo, ImageEntry
 from batchlint.catalog.lifecycle import Lifecycle, bundled, parse_date
 
 SNAPSHOT_FORMAT = "batchlint-snapshot"
+#: A real list is about 40 KB; anything this size is not one (or is a device such as /dev/zero).
+MAX_SNAPSHOT_BYTES = 64 * 1024 * 1024
 
 
 class SnapshotError(CatalogError):
@@ -27,9 +29,13 @@ def load_file(path: str, lifecycle: Lifecycle | None = None, *, kind: str = "sna
     """A catalog from a snapshot file; ``SnapshotError`` names the problem."""
     try:
         with open(path, "rb") as handle:
-            raw = handle.read()
+            raw = handle.read(MAX_SNAPSHOT_BYTES + 1)
     except OSError as exc:
         raise SnapshotError(f"{path}: cannot read the image list: {exc.strerror}") from None
+    if len(raw) > MAX_SNAPSHOT_BYTES:
+        raise SnapshotError(
+            f"{path}: larger than {MAX_SNAPSHOT_BYTES // 1048576} MB, too big for an image list"
+        )
     try:
         doc = json.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
