@@ -24,7 +24,7 @@ from batchlint.reader import (
     parse_json_file,
     parse_json_leniently,
 )
-from batchlint.readers.armexpr import Scope, evaluate, relabel
+from batchlint.readers.armexpr import MAX_EXPANDED, Scope, evaluate, relabel
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, to_value
 
 log = logging.getLogger(__name__)
@@ -264,14 +264,21 @@ def _copies(resource: Node, scope: Scope) -> list[Scope]:
     An unknown count gives one copy whose copyIndex() is unknown. A count larger than
     ``MAX_COPIES`` gives the first ``MAX_COPIES`` copies and one more for the rest, whose
     copyIndex() is unknown with the reason: copies past the limit are not left out unseen.
+    The same goes for copies past ``MAX_EXPANDED``, the budget one file's loops share.
     """
     copy = get(resource, "copy")
     if not is_obj(copy):
+        scope.budget[0] -= 1
         return [scope]
     count = evaluate(get(copy, "count"), scope)
     if isinstance(count, Lit) and isinstance(count.value, int) and count.value >= 0:
-        scopes = [scope.with_copy_index(i) for i in range(min(count.value, MAX_COPIES))]
-        if count.value > MAX_COPIES:
+        wanted = min(count.value, MAX_COPIES)
+        allowed = min(wanted, max(scope.budget[0], 0))
+        scope.budget[0] -= allowed
+        scopes = [scope.with_copy_index(i) for i in range(allowed)]
+        if allowed < wanted:
+            scopes.append(scope.with_copy_index(None, _spent(allowed)))
+        elif count.value > MAX_COPIES:
             reason = (
                 f"copy count = {count.value} is more than batchlint expands ({MAX_COPIES}); "
                 f"copies {MAX_COPIES} and later are not checked"
@@ -279,6 +286,13 @@ def _copies(resource: Node, scope: Scope) -> list[Scope]:
             scopes.append(scope.with_copy_index(None, reason))
         return scopes
     return [scope.with_copy_index(None)]
+
+
+def _spent(done: int) -> str:
+    return (
+        f"the file's loops make more copies than batchlint expands ({MAX_EXPANDED} in all); "
+        f"copies {done} and later are not checked"
+    )
 
 
 def _region(account: Node, scope: Scope) -> Value | None:
@@ -344,6 +358,9 @@ def _nested_deployment(resource, scope: Scope, fmt, result, depth) -> None:
     inner_scope_mode = get(get(props, "expressionEvaluationOptions"), "scope")
     inner = isinstance(inner_scope_mode, Lit) and str(inner_scope_mode.value).lower() == "inner"
     for outer in _copies(resource, scope):
+        if scope.budget[0] <= 0 and outer.copy_index is not None:
+            # Out of copies: the rest of this loop is read once, with copyIndex() unknown.
+            outer = scope.with_copy_index(None, _spent(outer.copy_index))
         if inner:
             passed = {}
             params = get(props, "parameters")
@@ -356,9 +373,13 @@ def _nested_deployment(resource, scope: Scope, fmt, result, depth) -> None:
                         passed[name.lower()] = Unknown(
                             f"parameter {name!r} is a Key Vault reference", entry.loc
                         )
-            walk_template(template, template_scope(template, passed, ""), fmt, result, depth + 1)
+            inner_scope = template_scope(template, passed, "")
+            inner_scope.budget = scope.budget
+            walk_template(template, inner_scope, fmt, result, depth + 1)
         else:
             walk_template(template, outer, fmt, result, depth + 1)
+        if outer.copy_index is None and scope.budget[0] <= 0:
+            break
 
 
 def read_parameters_file(root: Node, source: SourceFile) -> ReadResult:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 
 from batchlint.model import Location
+from batchlint.readers.limits import TooLarge, check_length, value_too_large
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain
 
 _TOKEN = re.compile(
@@ -20,6 +21,8 @@ _TOKEN = re.compile(
     r"|(?P<p>[()\[\],.]))"
 )
 MAX_STEPS = 100_000
+#: The most copies (pools and deployments) one file expands across all its loops.
+MAX_EXPANDED = 10_000
 
 #: Functions whose value is only known at deployment time.
 DEPLOYMENT_FUNCTIONS = {
@@ -148,6 +151,8 @@ class Scope:
         self._variables: dict[str, Node] = {}
         self._evaluating: set[str] = set()
         self.steps = 0
+        #: Copies this file may still expand, across all loops and nested deployments (shared).
+        self.budget: list[int] = parent.budget if parent is not None else [MAX_EXPANDED]
         #: Unknown parameters read as "{name}" (for pool names in messages, never for values).
         self.placeholders = False
 
@@ -194,18 +199,26 @@ class Scope:
         return value
 
 
-def relabel(node: Node, origin: str) -> Node:
-    """Credit a literal (and each literal inside an object or array) to ``origin``."""
+def relabel(node: Node, origin: str, _done: dict | None = None) -> Node:
+    """Credit a literal (and each literal inside an object or array) to ``origin``.
+
+    A part met twice (``{a: x, b: x}``) is relabelled once and stays shared."""
     if isinstance(node, Unknown):
         return node
     value = node.value
-    if isinstance(value, dict):
-        value = {k: relabel(v, origin) for k, v in value.items()}
-    elif isinstance(value, list):
-        value = [relabel(v, origin) for v in value]
-    else:
+    if not isinstance(value, (dict, list)):
         return node.with_origin(origin)
-    return Lit(value, node.loc, node.origin if node.origin != "literal" else origin)
+    done = {} if _done is None else _done
+    hit = done.get(id(node))
+    if hit is not None:
+        return hit[1]
+    if isinstance(value, dict):
+        value = {k: relabel(v, origin, done) for k, v in value.items()}
+    else:
+        value = [relabel(v, origin, done) for v in value]
+    out = Lit(value, node.loc, node.origin if node.origin != "literal" else origin)
+    done[id(node)] = (node, out)
+    return out
 
 
 def evaluate(node: Node | None, scope: Scope) -> Node | None:
@@ -300,9 +313,16 @@ class _Eval:
                 if isinstance(arg, Unknown):
                     return arg
         try:
-            return handler(args)
+            result = handler(args)
+        except TooLarge as exc:
+            return Unknown(f"{name}(): {exc}", self.loc)
         except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
             return Unknown(f"{name}() cannot be evaluated here: {exc}", self.loc)
+        if low not in ("parameters", "variables"):
+            reason = value_too_large(result)
+            if reason is not None:
+                return Unknown(f"{name}(): {reason}", self.loc)
+        return result
 
     # -- the functions ----------------------------------------------------------------------
 
@@ -330,11 +350,15 @@ class _Eval:
     def fn_concat(self, args):
         if args and all(is_list(a) for a in args):
             return self.lit([item for a in args for item in a.value])
-        return self.lit("".join(_text(a.value) for a in args))
+        parts = [_text(a.value) for a in args]
+        check_length(sum(len(p) for p in parts))
+        return self.lit("".join(parts))
 
     def fn_format(self, args):
         template = str(args[0].value)
         values = [_text(a.value) for a in args[1:]]
+        longest = max((len(v) for v in values), default=0)
+        check_length(len(template) + template.count("{") * longest)
 
         def sub(match):
             spec = match.group(1)
@@ -358,7 +382,10 @@ class _Eval:
         return self.lit(_text(value))
 
     def fn_replace(self, args):
-        return self.lit(str(args[0].value).replace(str(args[1].value), str(args[2].value)))
+        text, old, new = str(args[0].value), str(args[1].value), str(args[2].value)
+        times = text.count(old) if old else len(text) + 1
+        check_length(len(text) + times * max(len(new) - len(old), 0))
+        return self.lit(text.replace(old, new))
 
     def fn_equals(self, args):
         return self.lit(_comparable(args[0]) == _comparable(args[1]))
@@ -494,7 +521,7 @@ class _Eval:
     def fn_range(self, args):
         start, count = int(args[0].value), int(args[1].value)
         if count > 10_000:
-            raise ValueError("range() too long to expand")
+            raise TooLarge(f"value larger than batchlint evaluates (range of {count} numbers)")
         return self.lit([self.lit(i) for i in range(start, start + count)])
 
 

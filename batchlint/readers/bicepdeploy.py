@@ -35,6 +35,8 @@ ACCOUNT_TYPE = "microsoft.batch/batchaccounts"
 MAX_MODULE_DEPTH = 16
 #: Module calls followed for one input, loops included: against loops of loops of modules.
 MAX_MODULE_CALLS = 5000
+#: The most copies (pools, accounts, module calls) one input expands across all its loops.
+MAX_EXPANDED = 10_000
 _IMAGE_PATH = ("deploymentConfiguration", "virtualMachineConfiguration", "imageReference")
 
 
@@ -63,6 +65,8 @@ class _Walk:
         #: Whether the input was named by the user (rather than met in a folder walk).
         self.explicit = True
         self._calls = 0
+        #: Copies this input may still expand, across all loops and modules.
+        self._budget = MAX_EXPANDED
 
     # -- the two kinds of input -------------------------------------------------------------
 
@@ -258,7 +262,7 @@ class _Walk:
         children = [c for c in decl.children if _is_child_pool(c)]
         if not children:
             return
-        for account in instances(decl.body, scope):
+        for account in self._within_budget(decl, instances(decl.body, scope)):
             for child in children:
                 if not child.broken:
                     parent = (account.scope, account.body)
@@ -268,7 +272,7 @@ class _Walk:
     def _pools(self, decl, scope, via, conditions, parent, file) -> None:
         made: list[Pool] = []
         names: list[str | None] = []
-        for instance in instances(decl.body, scope):
+        for instance in self._within_budget(decl, instances(decl.body, scope)):
             body = instance.body
             name_expr = body.get("name")
             name = _text(evaluate(name_expr, instance.scope)) if name_expr else None
@@ -331,7 +335,12 @@ class _Walk:
         module = self._follow(target, decl.loc, f"module {source}")
         if module is None:
             return
-        for instance in instances(decl.body, scope):
+        for i, instance in enumerate(instances(decl.body, scope)):
+            last = self._budget <= 0
+            if last:
+                # Out of copies: the rest of this loop is read once, its loop values unknown.
+                (instance,) = self._within_budget(decl, [instance], done=i)
+            self._budget -= 1
             self._calls += 1
             if self._calls > MAX_MODULE_CALLS:
                 if self._calls == MAX_MODULE_CALLS + 1:  # said once
@@ -349,6 +358,26 @@ class _Walk:
                 (*conditions, *instance.conditions),
                 stack,
             )
+            if last:
+                return
+
+    def _within_budget(self, decl, made: list[Instance], done: int = 0) -> list[Instance]:
+        """The copies of ``decl`` the budget still allows; when it runs out, one more stands
+        for the rest, its loop values ``Unknown`` with the reason (not left out unseen)."""
+        allowed = max(self._budget, 0)
+        self._budget -= min(len(made), allowed)
+        if len(made) <= allowed:
+            return made
+        unknown = Unknown(
+            f"the file's loops make more copies than batchlint expands ({MAX_EXPANDED} in all); "
+            f"copies {done + allowed} and later are not checked",
+            decl.loc,
+        )
+        body = decl.body.body if isinstance(decl.body, syn.If) else decl.body
+        names = (body.item, body.index) if isinstance(body, syn.For) else ()
+        rest = made[allowed]
+        bound = {n: unknown for n in names if n}
+        return [*made[:allowed], Instance(rest.scope.child(bound), rest.body, rest.conditions)]
 
     def _arm_module(self, decl, target: str, scope, via, conditions) -> None:
         """A module that is an ARM template: read by the ARM reader with the call's values."""
@@ -368,7 +397,7 @@ class _Walk:
             self._diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
             return
         self.result.depends_on.append(display)
-        for instance in instances(decl.body, scope):
+        for instance in self._within_budget(decl, instances(decl.body, scope)):
             overrides, _ = _module_arguments(decl, instance)
             found = ReadResult()
             arm_scope = template_scope(root, {k.lower(): v for k, v in overrides.items()}, display)

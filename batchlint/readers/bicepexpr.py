@@ -16,6 +16,7 @@ from collections.abc import Callable
 from batchlint.model import Location
 from batchlint.readers import bicepsyntax as syn
 from batchlint.readers.armexpr import relabel
+from batchlint.readers.limits import TooLarge, check_length, value_too_large
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain
 
 MAX_STEPS = 200_000
@@ -171,7 +172,15 @@ def evaluate(expr: syn.Expr, scope: Scope) -> Node:
     handler = _HANDLERS.get(type(expr))
     if handler is None:
         return Unknown(f"{type(expr).__name__} is not evaluated", expr.loc)
-    return handler(expr, scope)
+    try:
+        result = handler(expr, scope)
+    except TooLarge as exc:
+        return Unknown(str(exc), expr.loc)
+    if isinstance(result, Lit) and not isinstance(expr, syn.Name):
+        reason = value_too_large(result)
+        if reason is not None:
+            return Unknown(reason, expr.loc)
+    return result
 
 
 def _str(expr: syn.Str, scope: Scope) -> Node:
@@ -189,7 +198,9 @@ def _str(expr: syn.Str, scope: Scope) -> Node:
         except TypeError as exc:
             return Unknown(str(exc), expr.loc)
     try:
-        text = "".join(v if isinstance(v, str) else _text(v.value, v) for v in values)
+        pieces = [v if isinstance(v, str) else _text(v.value, v) for v in values]
+        check_length(sum(len(p) for p in pieces))
+        text = "".join(pieces)
     except TypeError as exc:
         return Unknown(str(exc), expr.loc)
     return Lit(text, expr.loc, _combined([v for v in values if isinstance(v, Lit)]))
@@ -536,6 +547,9 @@ def _text(value, node: Node | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
+        reason = value_too_large(value)
+        if reason is not None:
+            raise TooLarge(reason)
         return json.dumps(plain(node) if node is not None else value, separators=(",", ":"))
     return str(value)
 
@@ -575,19 +589,25 @@ def fn_trim(args, loc):
 
 
 def fn_replace(args, loc):
-    text = _string_arg(args[0]).replace(_string_arg(args[1]), _string_arg(args[2]))
-    return _derived(text, args[0])
+    text, old, new = _string_arg(args[0]), _string_arg(args[1]), _string_arg(args[2])
+    times = text.count(old) if old else len(text) + 1
+    check_length(len(text) + times * max(len(new) - len(old), 0))
+    return _derived(text.replace(old, new), args[0])
 
 
 def fn_concat(args, loc):
     if args and all(is_list(a) for a in args):
         return Lit([item for a in args for item in a.value], loc)
-    return _joined("".join(_text(a.value, a) for a in args), args, loc)
+    pieces = [_text(a.value, a) for a in args]
+    check_length(sum(len(p) for p in pieces))
+    return _joined("".join(pieces), args, loc)
 
 
 def fn_format(args, loc):
     template = _string_arg(args[0])
     values = [_text(a.value, a) for a in args[1:]]
+    longest = max((len(v) for v in values), default=0)
+    check_length(len(template) + template.count("{") * longest)
 
     def sub(match: re.Match) -> str:
         if match.group(0) in ("{{", "}}"):
@@ -722,7 +742,9 @@ def fn_lastindexof(args, loc):
 def fn_padleft(args, loc):
     text = _text(args[0].value)
     pad = _string_arg(args[2]) if len(args) > 2 else " "
-    return _derived(text.rjust(int(args[1].value), pad[:1] or " "), args[0])
+    width = int(args[1].value)
+    check_length(width)
+    return _derived(text.rjust(width, pad[:1] or " "), args[0])
 
 
 def fn_take(args, loc):

@@ -18,10 +18,13 @@ from typing import Any, Protocol
 from batchlint.model import Location
 from batchlint.reader import ParseError
 from batchlint.readers import hcl
+from batchlint.readers.limits import TooLarge, check_length, value_too_large
 from batchlint.values import Lit, Node, Unknown
 
 #: Upper bound on the elements a for expression or function builds, against runaway input.
 MAX_ITEMS = 10_000
+#: The most iterations the for expressions of one evaluation run, nested ones counted in.
+MAX_FOR_STEPS = 100_000
 
 
 class EvalError(Exception):
@@ -59,7 +62,7 @@ class NoReferences:
 class Scope:
     """Names bound by for expressions, ``each``, ``count`` and dynamic block iterators."""
 
-    __slots__ = ("context", "bindings", "parent")
+    __slots__ = ("context", "bindings", "parent", "budget")
 
     def __init__(
         self, context: Context, bindings: dict[str, Node] | None = None, parent: Scope | None = None
@@ -67,6 +70,18 @@ class Scope:
         self.context = context
         self.bindings = bindings or {}
         self.parent = parent
+        #: for-expression iterations left, shared by the scopes of one evaluation.
+        self.budget: list[int] = parent.budget if parent is not None else [MAX_FOR_STEPS]
+
+    def step(self, loc: Location | None) -> None:
+        """Count one iteration of a for expression; past the budget, an ``EvalError``."""
+        self.budget[0] -= 1
+        if self.budget[0] < 0:
+            raise EvalError(
+                f"the for expressions take more than {MAX_FOR_STEPS} steps, "
+                "more than batchlint evaluates",
+                loc,
+            )
 
     def bind(self, **names: Node) -> Scope:
         return Scope(self.context, names, self)
@@ -92,24 +107,49 @@ def evaluate(expr: hcl.Expr | None, scope: Scope) -> Node | None:
         return exc.node
 
 
-def relabel(node: Node | None, origin: str) -> Node | None:
+def relabel(node: Node | None, origin: str, _done: dict | None = None) -> Node | None:
     """The same value with every plain literal credited to ``origin``."""
     if not isinstance(node, Lit):
         return node
     value = node.value
+    if not isinstance(value, (dict, list)):
+        return node.with_origin(origin)
+    done = {} if _done is None else _done  # a part met twice is relabelled once, still shared
+    hit = done.get(id(node))
+    if hit is not None:
+        return hit[1]
     label = node.origin if node.origin != "literal" else origin
     if isinstance(value, dict):
-        return Lit({k: relabel(v, origin) for k, v in value.items()}, node.loc, label)
-    if isinstance(value, list):
-        return Lit([relabel(v, origin) for v in value], node.loc, label)
-    return node.with_origin(origin)
+        out = Lit({k: relabel(v, origin, done) for k, v in value.items()}, node.loc, label)
+    else:
+        out = Lit([relabel(v, origin, done) for v in value], node.loc, label)
+    done[id(node)] = (node, out)
+    return out
 
 
 # -- the evaluator -------------------------------------------------------------------------
 
 
+_BUILT = frozenset(
+    {hcl.Template, hcl.TupleExpr, hcl.ObjectExpr, hcl.Call, hcl.Binary, hcl.Unary, hcl.ForExpr}
+)
+
+
 def eval_expr(expr: hcl.Expr, scope: Scope) -> Node:
-    """The value of ``expr``; raises ``EvalError`` where Terraform would report an error."""
+    """The value of ``expr``; raises ``EvalError`` where Terraform would report an error, or
+    where the value would be larger than batchlint evaluates."""
+    try:
+        value = _eval_expr(expr, scope)
+    except TooLarge as exc:
+        raise EvalError(str(exc), expr.loc) from None
+    if type(expr) in _BUILT and isinstance(value, Lit):
+        reason = value_too_large(value)
+        if reason is not None:
+            raise EvalError(reason, expr.loc)
+    return value
+
+
+def _eval_expr(expr: hcl.Expr, scope: Scope) -> Node:
     kind = type(expr)
     if kind is hcl.Literal:
         return Lit(expr.value, expr.loc)
@@ -213,6 +253,7 @@ def _template(expr: hcl.Template, scope: Scope) -> Node:
     unknown = _render(parts, scope, pieces, expr.loc)
     if unknown is not None:
         return unknown
+    check_length(sum(len(p) for p in pieces))
     return Lit("".join(pieces), expr.loc)
 
 
@@ -233,6 +274,7 @@ def _render(parts: list, scope: Scope, out: list[str], loc: Location) -> Unknown
             if isinstance(coll, Unknown):
                 return coll
             for key, value in items_of(coll, loc):
+                scope.step(loc)
                 names = {part.value: value}
                 if part.key:
                     names[part.key] = key
@@ -243,7 +285,10 @@ def _render(parts: list, scope: Scope, out: list[str], loc: Location) -> Unknown
             value = eval_expr(part, scope)
             if isinstance(value, Unknown):
                 return value
-            out.append(to_string(value, part.loc))
+            text = to_string(value, part.loc)
+            out.append(text)
+            if len(text) > 1000:
+                check_length(sum(len(p) for p in out))
     return None
 
 
@@ -265,6 +310,7 @@ def _for(expr: hcl.ForExpr, scope: Scope) -> Node:
     out_list: list[Node] = []
     out_dict: dict[str, Any] = {}
     for key, value in items_of(coll, expr.loc):
+        scope.step(expr.loc)
         names = {expr.value_var: value}
         if expr.key_var:
             names[expr.key_var] = key

@@ -29,6 +29,7 @@ from batchlint.readers.hclexpr import (
     to_number,
     to_string,
 )
+from batchlint.readers.limits import TooLarge, check_length
 from batchlint.values import Lit, Node, Unknown
 
 _UNKNOWN_FUNCTIONS = {
@@ -68,6 +69,8 @@ def call(expr: hcl.Call, scope: Scope) -> Node:
         return fn(args, expr.loc)
     except UnknownInside as exc:
         return exc.node
+    except TooLarge as exc:
+        raise EvalError(f"{name}(): {exc}", expr.loc) from None
     except (TypeError, IndexError, ValueError, OverflowError, re.error) as exc:
         raise EvalError(f"{name}(): wrong arguments ({exc})", expr.loc) from None
 
@@ -146,8 +149,12 @@ def _string_fn(fn: Callable[..., str]) -> Callable:
 def _replace(args, loc):
     text, old, new = (_str(a, loc) for a in args)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
+        times = sum(1 for _ in re.finditer(old[1:-1], text))
+        check_length(len(text) + times * len(new))
         new_py = re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", new)
         return _same_place(re.sub(old[1:-1], new_py, text), args[0])
+    times = text.count(old) if old else len(text) + 1
+    check_length(len(text) + times * max(len(new) - len(old), 0))
     return _same_place(text.replace(old, new), args[0])
 
 
@@ -158,9 +165,18 @@ def _format(args, loc):
     fmt = _str(args[0], loc)
     values = args[1:]
     position = [0]
+    built = [len(fmt)]
 
     def sub(match: re.Match) -> str:
+        text = _verb(match)
+        built[0] += len(text)
+        check_length(built[0])
+        return text
+
+    def _verb(match: re.Match) -> str:
         explicit, flags, width, precision, verb = match.groups()
+        check_length(int(width or 0))
+        check_length(int(precision or 0))
         if verb == "%":
             return "%"
         index = int(explicit) - 1 if explicit else position[0]
@@ -201,6 +217,7 @@ def _spec(flags: str, width: str) -> str:
 def _join(args, loc):
     sep = _str(args[0], loc)
     items = [_str(item, loc) for lst in args[1:] for item in _list(lst, loc)]
+    check_length(sum(len(i) for i in items) + len(sep) * len(items))
     return Lit(sep.join(items), loc)
 
 

@@ -44,6 +44,8 @@ log = logging.getLogger(__name__)
 FORMAT = "terraform"
 VAR_SUFFIXES = (".tfvars", ".tfvars.json")
 MAX_MODULE_DEPTH = 32
+#: The most instances (pools and module calls) one file expands across all loops and modules.
+MAX_EXPANDED = 10_000
 _ACCOUNT_TYPES = ("azurerm_batch_account", "azapi_resource")
 _RELEVANT = ("azurerm_batch", "microsoft.batch", "node_agent_sku_id")
 
@@ -195,6 +197,8 @@ class _Emitter:
         self.found: list[_Found] = []
         #: The module instances being walked, outermost first.
         self.stack: list[ModuleInstance] = []
+        #: Instances this file may still expand, across all loops and modules.
+        self.budget = MAX_EXPANDED
 
     # -- diagnostics ----------------------------------------------------------------------
 
@@ -235,7 +239,7 @@ class _Emitter:
                 self._azapi(item, instance, via, prefix)
 
     def _azurerm(self, res: Resource, instance: ModuleInstance, via, prefix: str) -> None:
-        made = instances(res.body, instance.scope)
+        made = self._within_budget(instances(res.body, instance.scope), res.loc)
         if not made:
             log.debug("%s%s: no instances (count or for_each is empty)", prefix, res.address)
         for key, scope in made:
@@ -252,7 +256,7 @@ class _Emitter:
         attrs = res.body.attributes
         if "type" not in attrs:
             return
-        for key, scope in instances(res.body, instance.scope):
+        for key, scope in self._within_budget(instances(res.body, instance.scope), res.loc):
             if not is_azapi_pool_type(evaluate(attrs["type"].expr, scope)):
                 return
             body_attr = attrs.get("body")
@@ -300,7 +304,8 @@ class _Emitter:
                 source,
             )
             return
-        if folder in chain:
+        real = os.path.realpath(folder)
+        if any(os.path.realpath(f) == real for f in chain):
             path = " -> ".join(self.ctx.display_path(f) for f in (*chain, folder))
             self._diagnose(
                 call,
@@ -320,7 +325,12 @@ class _Emitter:
         child_config = load_module(folder, self.ctx)
         self.result.depends_on.extend(self.ctx.display_path(f) for f in child_config.files)
         self.report_errors(child_config)
-        for key, scope in instances(call.body, instance.scope):
+        for i, (key, scope) in enumerate(instances(call.body, instance.scope)):
+            last = self.budget <= 0
+            if last:
+                # Out of instances: the rest of this loop is read once, its keys unknown.
+                ((key, scope),) = self._within_budget([(key, scope)], call.loc, done=i)
+            self.budget -= 1
             inputs = {
                 name: relabel(evaluate(attr.expr, scope), f"argument of module {call.name}")
                 for name, attr in call.body.attributes.items()
@@ -339,6 +349,23 @@ class _Emitter:
                 (*chain, folder),
                 f"{prefix}module.{call.name}{_suffix(key)}.",
             )
+            if last:
+                return
+
+    def _within_budget(self, made: list, loc, done: int = 0) -> list:
+        """The instances the budget still allows; when it runs out, one more stands for the
+        rest, its ``count`` / ``each`` ``Unknown`` with the reason (not left out unseen)."""
+        allowed = max(self.budget, 0)
+        self.budget -= min(len(made), allowed)
+        if len(made) <= allowed:
+            return made
+        rest = Unknown(
+            f"the file's loops make more instances than batchlint expands ({MAX_EXPANDED} "
+            f"in all); instances {done + allowed} and later are not checked",
+            loc,
+        )
+        scope = made[allowed][1]
+        return [*made[:allowed], (rest, scope.bind(count=rest, each=rest))]
 
     def _diagnose(self, call: ModuleCall, message: str, source: str) -> None:
         self.result.diagnostics.append(

@@ -1,0 +1,76 @@
+"""How large a computed value the static evaluators build before giving ``Unknown``.
+
+A few doubling steps (``concat(x, x)``, ``'${x}${x}'``, ``{a: x, b: x}``) make a value too large
+to hold; a value past these limits is ``Unknown`` with the reason instead.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+#: The longest string an evaluator builds.
+MAX_CHARS = 1_000_000
+#: The most elements (counted through nested arrays and objects) of a built value.
+MAX_ELEMENTS = 100_000
+#: The most bits of a computed integer.
+MAX_BITS = 1024
+
+_memo: dict[int, tuple[Any, int]] = {}
+
+
+def too_large_reason(what: str) -> str:
+    return f"value larger than batchlint evaluates ({what})"
+
+
+def text_too_large(length: int) -> str | None:
+    """The reason a string of ``length`` characters is not built, or None."""
+    if length > MAX_CHARS:
+        return too_large_reason(f"a string of {length} characters, more than {MAX_CHARS}")
+    return None
+
+
+def check_length(length: int) -> None:
+    """Raise ``TooLarge`` before a string of ``length`` characters is built past the cap."""
+    reason = text_too_large(length)
+    if reason is not None:
+        raise TooLarge(reason)
+
+
+class TooLarge(ValueError):
+    """A value would be larger than batchlint evaluates; the message is the reason."""
+
+
+def _weight(value: Any, budget: int) -> int:
+    """The elements in ``value`` (a plain value or a ``Lit`` tree), through nested arrays and
+    objects (a part shared twice counts twice), stopping early once past ``budget``."""
+    inner = getattr(value, "value", value)
+    if not isinstance(inner, (list, dict)):
+        return 0
+    key = id(inner)
+    hit = _memo.get(key)
+    if hit is not None and hit[0] is inner:
+        return hit[1]
+    total = len(inner)
+    children = inner.values() if isinstance(inner, dict) else inner
+    for child in children:
+        if total > budget:
+            return total  # not remembered: only a lower bound
+        total += _weight(child, budget - total)
+    if len(_memo) > 200_000:
+        _memo.clear()
+    _memo[key] = (inner, total)
+    return total
+
+
+def value_too_large(value: Any) -> str | None:
+    """The reason ``value`` (a computed result) is too large to keep, or None."""
+    inner = getattr(value, "value", value)
+    if isinstance(inner, str):
+        return text_too_large(len(inner))
+    if isinstance(inner, int) and inner.bit_length() > MAX_BITS:
+        return too_large_reason(f"an integer of {inner.bit_length()} bits, more than {MAX_BITS}")
+    if isinstance(inner, (list, dict)):
+        count = _weight(inner, MAX_ELEMENTS)
+        if count > MAX_ELEMENTS:
+            return too_large_reason(f"more than {MAX_ELEMENTS} array or object elements")
+    return None
