@@ -210,5 +210,9 @@ def lint(opts: LintOptions) -> int:
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
-    report(result, opts, plugins)
+    try:
+        report(result, opts, plugins)
+    except BrokenPipeError:
+        # The reader went away (``| head``); the status still says what the run found.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return exit_status(result, opts.fail_on)

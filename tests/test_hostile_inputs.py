@@ -143,3 +143,24 @@ def test_a_device_named_on_the_command_line_is_read_only_up_to_the_limit():
     assert "/dev/zero:1:1: warning BL003 file skipped: more than the --max-file-size limit" in (
         proc.stdout
     )
+
+
+def test_a_closed_pipe_keeps_the_exit_status(tmp_path):
+    import subprocess
+    import sys
+
+    for index in range(300):  # enough output to outlast a reader that stops after one line
+        spec = json.loads(json.dumps(SPEC))
+        spec["virtualMachineConfiguration"]["imageReference"]["sku"] = f"nope-{index}"
+        (tmp_path / f"pool{index:03}.json").write_text(json.dumps(spec))
+    proc = subprocess.run(
+        f"'{sys.executable}' -m batchlint -j1 --no-config '{tmp_path}' | head -1; "
+        "exit ${PIPESTATUS[0]}",
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 1
+    assert "Traceback" not in proc.stderr
