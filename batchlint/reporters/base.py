@@ -44,6 +44,23 @@ def summary(result: RunResult) -> dict:
     }
 
 
+def plural(count: int, word: str) -> str:
+    return f"{count} {word}" + ("" if count == 1 else "s")
+
+
+def totals(result: RunResult) -> str:
+    """``2 errors, 0 warnings, 1 info in 3 files (4 pools)``, and how many were suppressed."""
+    counts = summary(result)
+    text = (
+        f"{plural(counts['errors'], 'error')}, {plural(counts['warnings'], 'warning')}, "
+        f"{plural(counts['infos'], 'info')} in {plural(counts['files'], 'file')} "
+        f"({plural(counts['pools'], 'pool')})"
+    )
+    if counts["suppressed"]:
+        text += f"; {counts['suppressed']} suppressed"
+    return text
+
+
 def catalog_line(result: RunResult) -> str | None:
     """The catalog's name and age for a summary: ``bundled snapshot of ..., eastus2 (10 days
     old)``; None when the run had no catalog."""
@@ -55,7 +72,7 @@ def catalog_line(result: RunResult) -> str | None:
         return f"{info.label()} (age unknown)" if info.date is None else info.label()
     if age < 0:
         return f"{info.label()} (dated after the evaluation date)"
-    return f"{info.label()} ({age} day{'' if age == 1 else 's'} old)"
+    return f"{info.label()} ({plural(age, 'day')} old)"
 
 
 def printable(text: str) -> str:

@@ -12,7 +12,7 @@ import logging
 import os
 
 from batchlint.model import Finding, Severity
-from batchlint.reporters.base import Reporter, catalog_line, printable, summary
+from batchlint.reporters.base import Reporter, catalog_line, printable, totals
 
 log = logging.getLogger(__name__)
 
@@ -62,22 +62,6 @@ def annotation(finding: Finding, workspace: str | None = None) -> str:
         lines.append(f"Note: {finding.note}")
     message = escape_data("\n".join(lines))
     return f"::{COMMANDS[finding.severity]} {','.join(props)}::{message}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
-
-
-def totals(result) -> str:
-    counts = summary(result)
-    text = (
-        f"{_plural(counts['errors'], 'error')}, {_plural(counts['warnings'], 'warning')}, "
-        f"{_plural(counts['infos'], 'info')} in {_plural(counts['files'], 'file')} "
-        f"({_plural(counts['pools'], 'pool')})"
-    )
-    if counts["suppressed"]:
-        text += f"; {counts['suppressed']} suppressed"
-    return text
 
 
 def _cell(text: str) -> str:

@@ -3,14 +3,10 @@
 from __future__ import annotations
 
 from batchlint.model import Severity
-from batchlint.reporters.base import Reporter, catalog_line, printable, summary
+from batchlint.reporters.base import Reporter, catalog_line, printable, totals
 
 _COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
 _BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" + ("" if count == 1 else "s")
 
 
 class TextReporter(Reporter):
@@ -32,18 +28,7 @@ class TextReporter(Reporter):
             if finding.note:
                 write(self.paint(f"    note: {printable(finding.note)}", _DIM) + "\n")
 
-        counts = summary(result)
-        parts = [
-            _plural(counts["errors"], "error"),
-            _plural(counts["warnings"], "warning"),
-            _plural(counts["infos"], "info"),
-        ]
-        line = (
-            f"{', '.join(parts)} in {_plural(counts['files'], 'file')} "
-            f"({_plural(counts['pools'], 'pool')})"
-        )
-        if counts["suppressed"]:
-            line += f"; {counts['suppressed']} suppressed"
+        line = totals(result)
         if result.findings:
             write("\n")
         write(line + "\n")
