@@ -81,6 +81,11 @@ class Value:
         return out
 
 
+def text_of(value: Value | None) -> str | None:
+    """A field's text, or None when the field is absent, unknown or not a scalar."""
+    return value.text() if value is not None else None
+
+
 #: The values of a pool that decide the image and node agent pair, in report order.
 PAIR_FIELDS = ("publisher", "offer", "sku", "version", "image_id", "node_agent_sku_id", "vm_size")
 

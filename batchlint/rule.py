@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
-from batchlint.model import Diagnostic, Finding, Location, Pool, Severity, Value
+from batchlint.model import Diagnostic, Finding, Location, Pool, Severity, Value, text_of
 
 if TYPE_CHECKING:
     from batchlint.catalog import Catalog
@@ -49,7 +49,7 @@ class RuleContext:
     def region_snapshot(self, pool: Pool) -> str | None:
         """The snapshot file configured for the pool's region, if any."""
         mapping = self.options.get("region_snapshots") or {}
-        region = pool.region.text() if pool.region is not None else None
+        region = text_of(pool.region)
         if not mapping or not region:
             return None
         key = region_key(region)

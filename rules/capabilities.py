@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from batchlint import vmsizes
 from batchlint.catalog import norm
 from batchlint.hookspecs import hookimpl
-from batchlint.model import Finding, Pool, Severity, Value
+from batchlint.model import Finding, Pool, Severity, text_of
 from batchlint.rule import Rule, RuleContext, where
 from batchlint_rules.imagefacts import agent_arch, gpu_drivers, listed, pool_os, suggest
 
@@ -36,16 +36,12 @@ GENERATION2 = "Generation2VMImage"
 _UNCERTAIN = "the VM size data row is marked uncertain"
 
 
-def _text(value: Value | None) -> str | None:
-    return value.text() if value is not None else None
-
-
 def _size(pool: Pool) -> str | None:
-    return _text(pool.vm_size)
+    return text_of(pool.vm_size)
 
 
 def _subject(pool: Pool, *extra: str) -> tuple[str, ...]:
-    parts = [_text(v) or "" for v in (pool.publisher, pool.offer, pool.sku, pool.vm_size)]
+    parts = [text_of(v) or "" for v in (pool.publisher, pool.offer, pool.sku, pool.vm_size)]
     return (*parts, *extra)
 
 
@@ -207,7 +203,7 @@ class VmSizeArchitectureMismatch(Rule):
         if arch is None:
             return
         found = listed(pool, ctx)
-        agent = _text(pool.node_agent_sku_id)
+        agent = text_of(pool.node_agent_sku_id)
         wrong = []
         evidence = [arch.evidence()]
         image_wrong = found is not None and found.arch != arch.arch
@@ -243,7 +239,7 @@ class VmSizeArchitectureMismatch(Rule):
             fix=fix,
             severity=Severity.WARNING if arch.uncertain else None,
             evidence=evidence,
-            subject=_subject(pool, _text(pool.node_agent_sku_id) or ""),
+            subject=_subject(pool, text_of(pool.node_agent_sku_id) or ""),
             related=[
                 v.location
                 for v in (pool.sku, pool.node_agent_sku_id)

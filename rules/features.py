@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from batchlint.hookspecs import hookimpl
-from batchlint.model import Finding, Location, Pool, Severity
+from batchlint.model import Finding, Location, Pool, Severity, text_of
 from batchlint.rule import Rule, RuleContext, shown, where
 from batchlint_rules.imagefacts import listed
 
@@ -122,7 +122,7 @@ class NodeCommunicationModeRetired(Rule):
 
     def check(self, pool: Pool, ctx: RuleContext) -> Iterator[Finding]:
         value = pool.node_communication_mode
-        text = value.text() if value is not None else None
+        text = text_of(value)
         if text is None or text.strip().lower() != "classic":
             return
         row = feature(pool, ctx, "classic-node-communication-mode")

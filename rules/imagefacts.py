@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from batchlint import vmsizes
 from batchlint.catalog import Catalog, ImageEntry, norm
-from batchlint.model import Pool, Value
+from batchlint.model import Pool, text_of
 from batchlint.rule import RuleContext
 
 #: Node agents for Arm nodes end so (``cpu_architecture.arm64_rule.batch_implication``).
@@ -49,14 +49,14 @@ def listed(pool: Pool, ctx: RuleContext) -> Listed | None:
     """
     if pool.image_id is not None:
         return None
-    parts = [_text(pool.publisher), _text(pool.offer), _text(pool.sku)]
+    parts = [text_of(pool.publisher), text_of(pool.offer), text_of(pool.sku)]
     if None in parts:
         return None
     catalog = ctx.catalog_for(pool)
     entries = catalog.lookup(*parts)
     if not entries:
         return None
-    agent = _text(pool.node_agent_sku_id)
+    agent = text_of(pool.node_agent_sku_id)
     for entry in entries:
         if agent is not None and norm(entry.node_agent) == norm(agent):
             return Listed(entry, catalog)
@@ -72,17 +72,13 @@ def pool_os(pool: Pool, ctx: RuleContext) -> tuple[str, str] | None:
     found = listed(pool, ctx)
     if found is not None and found.entry.os_type:
         return found.entry.os_type.lower(), f"image {found.entry.image}"
-    agent = _text(pool.node_agent_sku_id)
+    agent = text_of(pool.node_agent_sku_id)
     if agent is None:
         return None
     kinds = {e.os_type.lower() for e in ctx.catalog_for(pool).with_agent(agent) if e.os_type}
     if len(kinds) == 1:
         return kinds.pop(), f"node agent '{agent}'"
     return None
-
-
-def _text(value: Value | None) -> str | None:
-    return value.text() if value is not None else None
 
 
 def ranked(entries: list[ImageEntry]) -> list[ImageEntry]:

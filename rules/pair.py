@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from batchlint.catalog import Catalog, ImageEntry, norm
 from batchlint.catalog.lifecycle import AgentRow, ImageRow
-from batchlint.model import Pool, Value
+from batchlint.model import Pool, Value, text_of
 from batchlint.rule import RuleContext
 
 MARKETPLACE = ("publisher", "offer", "sku")
@@ -129,12 +129,12 @@ def pool_arch(pool: Pool) -> str | None:
     """ "arm64" or "x64" when the VM size or the node agent says which, else None."""
     from batchlint import vmsizes
 
-    size = pool.vm_size.text() if pool.vm_size is not None else None
+    size = text_of(pool.vm_size)
     if size:
         found = vmsizes.bundled().architecture(size)
         if found is not None and not found.uncertain:
             return "arm64" if found.arch == vmsizes.ARM64 else "x64"
-    agent = pool.node_agent_sku_id.text() if pool.node_agent_sku_id is not None else None
+    agent = text_of(pool.node_agent_sku_id)
     if agent:
         return "arm64" if norm(agent).endswith("-arm64") else "x64"
     return None
