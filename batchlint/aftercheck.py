@@ -9,17 +9,17 @@ that matched nothing become ``suppression-unused`` findings, before the baseline
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 
 from batchlint import suppress
 from batchlint.engine import Linter, RunResult
+from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location
 from batchlint.options import LintOptions
 from batchlint.reader import ParseError, decode
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 INVALID_RULE = "BL401"
 UNUSED_RULE = "BL402"

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from batchlint.log import get as get_logger
 from batchlint.model import Severity
 from batchlint.plugins import plugin_manager
 from batchlint.rule import Rule
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 def _flatten(results) -> list:

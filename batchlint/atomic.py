@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import logging
 import os
 from collections.abc import Callable
 from typing import TextIO
 
+from batchlint.log import get as get_logger
 from batchlint.options import UsageError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 class WriteError(UsageError):

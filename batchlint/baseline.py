@@ -10,7 +10,6 @@ needs two entries to be hidden twice.
 from __future__ import annotations
 
 import json
-import logging
 import os
 from collections import Counter
 from collections.abc import Iterable
@@ -19,10 +18,11 @@ from dataclasses import dataclass, replace
 from batchlint.atomic import write_atomically
 from batchlint.fingerprint import VERSION as FINGERPRINT_VERSION
 from batchlint.fingerprint import fingerprint
+from batchlint.log import get as get_logger
 from batchlint.model import Finding
 from batchlint.options import UsageError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 VERSION = 1
 

@@ -12,14 +12,12 @@ import argparse
 import contextlib
 import datetime as dt
 import importlib
-import logging
 import os
 import sys
 
 from batchlint import __version__
+from batchlint.log import configure as configure_logging
 from batchlint.options import LintOptions, UsageError
-
-log = logging.getLogger("batchlint")
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CATALOG, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -348,21 +346,9 @@ def check_outputs(outputs: list[tuple[str, str | None]]) -> None:
         seen[key] = (fmt, target)
 
 
-def setup_logging(verbose: int) -> None:
-    level = logging.WARNING if verbose == 0 else logging.INFO if verbose == 1 else logging.DEBUG
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("batchlint: %(message)s"))
-    root = logging.getLogger("batchlint")
-    root.handlers[:] = [handler]
-    root.setLevel(level)
-    # azure-identity logs each credential it tries; batchlint says in one line what failed and
-    # what to check, so the library speaks only at -vv.
-    logging.getLogger("azure").setLevel(logging.DEBUG if verbose >= 2 else logging.CRITICAL)
-
-
 def lint(argv: list[str]) -> int:
     opts, _ = parse_lint_args(argv)
-    setup_logging(opts.verbose)
+    configure_logging(opts.verbose)
     # An empty changed-file list is a change that touched no file batchlint reads.
     if not opts.paths and not opts.changed_files:
         raise UsageError("no paths to lint (try: batchlint .)")

@@ -10,14 +10,14 @@ when a file is there to check.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import os
 import re
 from dataclasses import dataclass, field
 
+from batchlint.log import get as get_logger
 from batchlint.options import UsageError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 YAML_NAMES = (".batchlint.yaml", ".batchlint.yml")
 PYPROJECT = "pyproject.toml"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import fnmatch
-import logging
 import os
 from dataclasses import dataclass
 
-log = logging.getLogger(__name__)
+from batchlint.log import get as get_logger
+
+log = get_logger(__name__)
 
 SKIP_DIRS = frozenset({".git", "node_modules", ".terraform", ".hg", ".svn", "__pycache__"})
 

@@ -6,7 +6,6 @@ Each file is read and checked on its own, so a run can spread files over process
 
 from __future__ import annotations
 
-import logging
 import os
 import stat
 from collections.abc import Iterable
@@ -14,11 +13,13 @@ from dataclasses import dataclass, field
 
 from batchlint.catalog import Catalog
 from batchlint.discover import Candidate, discover
+from batchlint.log import INFO
+from batchlint.log import get as get_logger
 from batchlint.model import Diagnostic, Finding, Location, Pool, ReadResult, Severity
 from batchlint.reader import ParseError, ReadContext, ReadOptions, SourceFile, decode
 from batchlint.rule import Rule, RuleContext
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 @dataclass
@@ -229,7 +230,7 @@ def _name_instances(findings: list[Finding]) -> list[Finding]:
 
 
 def _log_unknowns(pool: Pool) -> None:
-    if not log.isEnabledFor(logging.INFO):
+    if not log.isEnabledFor(INFO):
         return
     for name, value in pool.values().items():
         if value is not None and not value.known:

@@ -12,16 +12,16 @@ Starting processes costs time, so a run with few files stays in one process; see
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import signal
 from collections.abc import Iterator
 
 from batchlint.discover import Candidate
+from batchlint.log import get as get_logger
 from batchlint.reader import ReadContext
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 #: Below this many files per worker a run stays serial. Measured with
 #: ``benchmarks/run.py --break-even`` on two cores: two workers break even with one process at

@@ -10,7 +10,6 @@ names to load, or empty for none. Built-in plugins always load.
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import sys
 from dataclasses import dataclass
@@ -18,8 +17,9 @@ from dataclasses import dataclass
 import pluggy
 
 from batchlint import hookspecs
+from batchlint.log import get as get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 GROUP = "batchlint"
 BUILTIN_DISTRIBUTION = "batchlint"

@@ -29,15 +29,15 @@ not looked for here either.
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 from collections import deque
 from collections.abc import Iterable
 
 from batchlint.discover import SKIP_DIRS, Candidate, discover, excluded, wanted
+from batchlint.log import get as get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 PARAMETER_SUFFIXES = (".parameters.json", ".parameters.jsonc")
 TEMPLATE_SUFFIXES = (".json", ".jsonc", ".bicep")

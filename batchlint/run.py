@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 import os
 import sys
 
@@ -10,12 +9,13 @@ from batchlint.app import Plugins, today
 from batchlint.atomic import write_atomically
 from batchlint.catalog import CatalogError
 from batchlint.engine import Linter, RunResult
+from batchlint.log import get as get_logger
 from batchlint.model import Severity
 from batchlint.options import LintOptions, UsageError
 from batchlint.reader import ReadOptions
 from batchlint.rule import RuleContext
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 
 def load_catalog(plugins: Plugins, opts: LintOptions, notes: list[str] | None = None):

@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import logging
 import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
+from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location, Pool
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 MARK = "batchlint-disable"
 ALL = "all"

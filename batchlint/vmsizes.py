@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-import logging
 import re
 from dataclasses import dataclass
 from functools import lru_cache
 
 from batchlint import datafiles
 from batchlint.catalog.lifecycle import Lifecycle, parse_date
+from batchlint.log import get as get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 _TIERS = ("standard_", "basic_")
 

@@ -9,17 +9,17 @@ unknown, the image is custom, or the image is not in the catalog: the pair rules
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterator
 
 from batchlint import vmsizes
 from batchlint.catalog import norm
 from batchlint.hookspecs import hookimpl
+from batchlint.log import get as get_logger
 from batchlint.model import Finding, Pool, Severity, text_of
 from batchlint.rule import Rule, RuleContext, where
 from batchlint_rules.imagefacts import agent_arch, gpu_drivers, listed, pool_os, suggest
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 DOCS_CONTAINERS = "https://learn.microsoft.com/azure/batch/batch-docker-container-workloads"
 DOCS_GENERATION = "https://learn.microsoft.com/azure/virtual-machines/generation-2"

@@ -8,17 +8,17 @@ is missing from the catalog in use says nothing rather than guess a date.
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from batchlint.hookspecs import hookimpl
+from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location, Pool, Severity, text_of
 from batchlint.rule import Rule, RuleContext, shown, where
 from batchlint_rules.imagefacts import listed
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 DOCS_SPOT = "https://learn.microsoft.com/azure/batch/low-priority-vms-retirement-migration-guide"
 DOCS_COMMUNICATION = (

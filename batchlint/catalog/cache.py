@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import logging
 import os
 
 from batchlint.atomic import WriteError, write_atomically
+from batchlint.log import get as get_logger
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 CACHE_VARIABLE = "BATCHLINT_CACHE_DIR"
 #: The mode of cached lists: readable by the user alone.

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import logging
 import random
 import re
 import time
@@ -26,9 +25,10 @@ from urllib.parse import quote, urlencode, urljoin, urlsplit
 from batchlint import __version__
 from batchlint.catalog import Catalog, CatalogError
 from batchlint.catalog.sharedkey import KEY_VARIABLE, SharedKey, SharedKeyError, from_environment
+from batchlint.log import get as get_logger
 from batchlint.options import UsageError
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 API_VERSION = "2025-06-01"
 #: The Entra ID scope of the Batch data plane in the public cloud. Sovereign clouds use other

@@ -42,10 +42,11 @@ def _lint(argv: list[str]):
     """The findings of a lint run with ``argv`` (no baseline of its own), or an exit status."""
     from batchlint import run
     from batchlint.catalog import CatalogError
-    from batchlint.cli import parse_lint_args, setup_logging
+    from batchlint.cli import parse_lint_args
+    from batchlint.log import configure as configure_logging
 
     opts, _ = parse_lint_args(argv)
-    setup_logging(opts.verbose)
+    configure_logging(opts.verbose)
     if not opts.paths:
         raise UsageError("no paths to lint (try: batchlint baseline create FILE .)")
     opts.baseline = None

@@ -18,7 +18,8 @@ import json
 import sys
 
 from batchlint.catalog import Catalog, CatalogError, ImageEntry, norm
-from batchlint.cli import _Parser, setup_logging
+from batchlint.cli import _Parser
+from batchlint.log import configure as configure_logging
 from batchlint.options import LintOptions
 
 EXIT_OK, EXIT_DIFFERENT, EXIT_USAGE = 0, 1, 2
@@ -106,7 +107,7 @@ def _page_size(text: str) -> int:
 
 def main(argv: list[str]) -> int:
     args = parser().parse_args(argv[1:])
-    setup_logging(args.verbose)
+    configure_logging(args.verbose)
     try:
         return {"pull": pull, "list": show, "diff": diff}[args.action](args)
     except CatalogError as exc:

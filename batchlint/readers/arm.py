@@ -9,11 +9,11 @@ then ``defaultValue``.
 
 from __future__ import annotations
 
-import logging
 import os
 
 from batchlint.extract import pool_from_arm_properties
 from batchlint.hookspecs import hookimpl
+from batchlint.log import get as get_logger
 from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
 from batchlint.reader import (
     ParseError,
@@ -27,7 +27,7 @@ from batchlint.reader import (
 from batchlint.readers.armexpr import MAX_EXPANDED, Scope, evaluate, relabel
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, to_value
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 POOL_TYPE = "microsoft.batch/batchaccounts/pools"
 ACCOUNT_TYPE = "microsoft.batch/batchaccounts"

@@ -8,11 +8,11 @@ into local modules through the call's ``params``. Each pool is built by the same
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, replace
 
 from batchlint.extract import pool_from_arm_properties
+from batchlint.log import get as get_logger
 from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
 from batchlint.reader import (
     ParseError,
@@ -28,7 +28,7 @@ from batchlint.readers.bicepexpr import Scope, evaluate, iterations
 from batchlint.readers.bicepfiles import is_registry, load, reported_through
 from batchlint.values import Lit, Node, Unknown, get, is_obj, to_value
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 POOL_TYPE = "microsoft.batch/batchaccounts/pools"
 ACCOUNT_TYPE = "microsoft.batch/batchaccounts"

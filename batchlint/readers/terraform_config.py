@@ -9,17 +9,17 @@ merges them. A block with a syntax error is left out; the error is kept for its 
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, field
 
+from batchlint.log import get as get_logger
 from batchlint.model import Location
 from batchlint.reader import ParseError, ReadContext, parse_json_file
 from batchlint.readers import hcl
 from batchlint.readers.hcljson import body_from_json
 from batchlint.readers.hcltypes import Type, parse_type
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 CONFIG_SUFFIXES = (".tf", ".tf.json")
 

@@ -11,9 +11,9 @@ apply.
 
 from __future__ import annotations
 
-import logging
 import os
 
+from batchlint.log import get as get_logger
 from batchlint.readers import hcl
 from batchlint.readers.hclexpr import (
     EvalError,
@@ -30,7 +30,7 @@ from batchlint.readers.hcltypes import convert
 from batchlint.readers.terraform_config import ModuleConfig, Resource
 from batchlint.values import Lit, Node, Unknown
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 #: Arguments of a resource block that are Terraform's, not the provider's.
 META_ARGUMENTS = frozenset({"count", "for_each", "depends_on", "provider", "lifecycle"})

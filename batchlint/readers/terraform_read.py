@@ -10,11 +10,11 @@ folder of the run calls as a module is read through that call, not as a root of 
 
 from __future__ import annotations
 
-import logging
 import os
 from dataclasses import dataclass, replace
 
 from batchlint.extract import pool_from_arm_properties
+from batchlint.log import get as get_logger
 from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
 from batchlint.reader import ParseError, ReadContext, SourceFile, looks_relevant
 from batchlint.readers import hcl
@@ -39,7 +39,7 @@ from batchlint.readers.terraform_vars import root_inputs
 from batchlint.readers.tfplan import read_plan_file
 from batchlint.values import Lit, Node, Unknown, get, to_value
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 FORMAT = "terraform"
 VAR_SUFFIXES = (".tfvars", ".tfvars.json")

@@ -11,10 +11,10 @@ options that a reviewer can see.
 
 from __future__ import annotations
 
-import logging
 import os
 from collections.abc import Callable
 
+from batchlint.log import get as get_logger
 from batchlint.model import Location
 from batchlint.reader import ParseError, ReadContext, parse_json_file
 from batchlint.readers import hcl
@@ -22,7 +22,7 @@ from batchlint.readers.hclexpr import NoReferences, Scope, evaluate, relabel
 from batchlint.readers.terraform_config import ModuleConfig, Variable, parse_file
 from batchlint.values import Lit, Node, is_obj
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 #: Where a ``--var`` value is said to be written.
 COMMAND_LINE = "<command line>"

@@ -11,15 +11,15 @@ from ``resource_changes`` is ``after_unknown``: a value known only after apply i
 from __future__ import annotations
 
 import json
-import logging
 
 from batchlint.extract import pool_from_arm_properties
+from batchlint.log import get as get_logger
 from batchlint.model import Pool, ReadResult
 from batchlint.reader import ParseError, ReadContext, SourceFile, parse_json
 from batchlint.readers.terraform_pool import is_azapi_pool_type, pool_from_azurerm
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, to_value
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 FORMAT = "terraform-plan"
 MAX_DEPTH = 64

@@ -8,13 +8,13 @@ given relative to ``GITHUB_WORKSPACE`` when the file is below it, as GitHub expe
 
 from __future__ import annotations
 
-import logging
 import os
 
+from batchlint.log import get as get_logger
 from batchlint.model import Finding, Severity
 from batchlint.reporters.base import Reporter, catalog_line, printable, totals
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -9,7 +9,6 @@ suppressions or the baseline are left out.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sys
 from pathlib import Path
@@ -17,10 +16,11 @@ from urllib.parse import quote
 
 from batchlint import __version__
 from batchlint.fingerprint import fingerprint
+from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location, Severity
 from batchlint.reporters.base import Reporter
 
-log = logging.getLogger(__name__)
+log = get_logger(__name__)
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 BATCH_DOCS = "https://learn.microsoft.com/azure/batch/"
