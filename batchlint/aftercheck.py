@@ -159,9 +159,7 @@ def _finding(linter: Linter, rule_id: str, location: Location, message: str) -> 
     finding = rule.finding(location, message)
     override = linter.severities.get(rule.name) or linter.severities.get(rule.id)
     if override is not None:
-        from dataclasses import replace
-
-        finding = replace(finding, severity=override)
+        finding = finding._replace(severity=override)
     return finding
 
 

@@ -13,7 +13,7 @@ import json
 import os
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from batchlint.atomic import write_atomically
 from batchlint.fingerprint import VERSION as FINGERPRINT_VERSION
@@ -53,7 +53,7 @@ def relative_file(path: str, baseline_path: str) -> str:
 
 def entry_for(finding: Finding, baseline_path: str) -> Entry:
     file = relative_file(finding.location.file, baseline_path)
-    rebased = replace(finding, location=replace(finding.location, file=file))
+    rebased = finding._replace(location=finding.location._replace(file=file))
     return Entry(fingerprint(rebased), finding.rule_id, file, finding.pool, finding.message)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from batchlint.log import get as get_logger
 
@@ -17,8 +17,7 @@ class PathError(Exception):
     """A path the user named that cannot be linted."""
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     path: str
     explicit: bool  # named on the command line rather than found in a folder
 

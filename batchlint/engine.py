@@ -216,13 +216,12 @@ def _name_instances(findings: list[Finding]) -> list[Finding]:
     """Name the pool where loop instances share a finding's place and words, so that text and
     annotation lines, which show no pool, can be told apart."""
     from collections import Counter
-    from dataclasses import replace
 
     same = Counter((f.location, f.rule_id, f.message) for f in findings)
     if all(count == 1 for count in same.values()):
         return findings
     return [
-        replace(f, message=f"{f.message} (pool {f.pool})")
+        f._replace(message=f"{f.message} (pool {f.pool})")
         if f.pool and same[(f.location, f.rule_id, f.message)] > 1
         else f
         for f in findings
@@ -248,6 +247,5 @@ def _diagnostic(kind: str, path: str, line: int, message: str, column: int = 1) 
 
 
 def _with_severity(finding: Finding, severity: Severity) -> Finding:
-    from dataclasses import replace
 
-    return replace(finding, severity=severity)
+    return finding._replace(severity=severity)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 
 class Severity(enum.IntEnum):
@@ -25,8 +25,7 @@ class Severity(enum.IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, order=True)
-class Location:
+class Location(NamedTuple):
     """A place in a file: 1-based line and column."""
 
     file: str
@@ -37,8 +36,7 @@ class Location:
         return f"{self.file}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """One field a rule reads: a literal with its place, or unknown with the reason.
 
     ``location`` is where the deciding literal is written (a parameter default, a tfvars line,
@@ -90,8 +88,7 @@ def text_of(value: Value | None) -> str | None:
 PAIR_FIELDS = ("publisher", "offer", "sku", "version", "image_id", "node_agent_sku_id", "vm_size")
 
 
-@dataclass(frozen=True)
-class Pool:
+class Pool(NamedTuple):
     """One pool instance, as a deployment of the definition would create it.
 
     A loop of three pools gives three records. Every field a rule reads is a ``Value`` or None
@@ -137,8 +134,7 @@ class Pool:
         return self.name or f"pool at {self.location}"
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A problem a rule found, at a position, with a message and where possible a fix."""
 
     rule_id: str
@@ -180,8 +176,7 @@ class Finding:
         return out
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """Something a reader found that is not a pool: a parse error, a missing module."""
 
     kind: str  # "parse-error", "module-not-found", "file-skipped"

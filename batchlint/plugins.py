@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import pluggy
 
@@ -25,8 +25,7 @@ GROUP = "batchlint"
 BUILTIN_DISTRIBUTION = "batchlint"
 
 
-@dataclass(frozen=True)
-class EntryPoint:
+class EntryPoint(NamedTuple):
     name: str
     value: str
     distribution: str

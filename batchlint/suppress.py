@@ -21,7 +21,8 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location, Pool
@@ -38,16 +39,14 @@ _KINDS = {"disable-next-line": "next-line", "disable-file": "file"}
 _METADATA_KEYS = {"disable", "reason", "until"}
 
 
-@dataclass(frozen=True)
-class Invalid:
+class Invalid(NamedTuple):
     """A suppression that cannot be used, and why."""
 
     location: Location
     message: str
 
 
-@dataclass(frozen=True)
-class Suppression:
+class Suppression(NamedTuple):
     """One suppression: the rules it names, why, until when, and what it covers.
 
     ``scope`` is "next-line" (``line`` in ``file``), "file", "pool" (the pool defined at
@@ -436,4 +435,4 @@ def _expired_note(finding: Finding, expired: list[Suppression]) -> Finding:
     note = f"suppression expired on {latest.until.isoformat()} ({latest.location})"
     if finding.note:
         note = f"{finding.note}; {note}"
-    return replace(finding, note=note)
+    return finding._replace(note=note)

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from batchlint import datafiles
 from batchlint.catalog.lifecycle import Lifecycle, parse_date
@@ -47,8 +47,7 @@ def has_tier_prefix(size: str) -> bool:
     return size.strip().lower().startswith(_TIERS)
 
 
-@dataclass(frozen=True)
-class SizeRow:
+class SizeRow(NamedTuple):
     """A data row that matched a size: which family, which pattern, and its source."""
 
     family: str
@@ -63,15 +62,13 @@ class SizeRow:
         return f"{table} row {self.family!r} (pattern {self.pattern}{doubt}): {self.source}"
 
 
-@dataclass(frozen=True)
-class GpuFamily:
+class GpuFamily(NamedTuple):
     row: SizeRow
     vendor: str
     model: str
 
 
-@dataclass(frozen=True)
-class Generations:
+class Generations(NamedTuple):
     row: SizeRow
     generations: tuple[int, ...]
 
@@ -81,8 +78,7 @@ class Generations:
         return self.generations[0] if len(self.generations) == 1 else None
 
 
-@dataclass(frozen=True)
-class Architecture:
+class Architecture(NamedTuple):
     """The CPU architecture of a size and what says so."""
 
     arch: str  # ARM64 | X64
@@ -96,8 +92,7 @@ class Architecture:
         return f"VM size architecture ({self.basis}{doubt}): {self.source}"
 
 
-@dataclass(frozen=True)
-class RetiringFamily:
+class RetiringFamily(NamedTuple):
     """A lifecycle ``vm_families`` row that covers a size."""
 
     row: SizeRow

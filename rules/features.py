@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from batchlint.hookspecs import hookimpl
 from batchlint.log import get as get_logger
@@ -32,8 +32,7 @@ LATEST = "latest"
 _WORKING_NOTE = re.compile(r"\s*\([^()]*research/[^()]*\)")
 
 
-@dataclass(frozen=True)
-class Feature:
+class Feature(NamedTuple):
     """A lifecycle ``features`` row, read for one rule."""
 
     name: str

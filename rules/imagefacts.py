@@ -10,8 +10,8 @@ from __future__ import annotations
 import fnmatch
 import json
 import os
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from batchlint import vmsizes
 from batchlint.catalog import Catalog, ImageEntry, norm
@@ -23,8 +23,7 @@ ARM64_AGENT_SUFFIX = "-arm64"
 MAX_SUGGESTIONS = 3
 
 
-@dataclass(frozen=True)
-class Listed:
+class Listed(NamedTuple):
     """The catalog entry of a pool's Marketplace image, with the catalog it came from."""
 
     entry: ImageEntry

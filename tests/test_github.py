@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 
 import pytest
 
@@ -41,7 +40,7 @@ def finding(**changes) -> Finding:
         message="image canonical:UbuntuServer:18.04-LTS reached its end of life",
         pool="acct/pool-cpu",
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 def lines(*findings: Finding, notes=()) -> list[str]:

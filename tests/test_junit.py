@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import xml.etree.ElementTree as ET
-from dataclasses import replace
 
 from batchlint.engine import RunResult
 from batchlint.model import Finding, Location, Pool, Severity
@@ -39,7 +38,7 @@ def finding(pool_name: str | None = "acct/pool-cpu", **changes) -> Finding:
         pool=pool_name,
         fix="use canonical:ubuntu-24_04-lts:server",
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 def junit(result: RunResult, fail_on: str = "error") -> ET.Element:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -79,7 +78,7 @@ def finding(line: int = 7, **changes) -> Finding:
         pool="acct/pool-cpu",
         subject=("canonical", "ubuntuserver", "18.04-lts"),
     )
-    return replace(base, **changes)
+    return base._replace(**changes)
 
 
 def sarif(validator: Draft4Validator, findings, rules=None, notes=()) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from batchlint.catalog.lifecycle import Lifecycle
 
@@ -19,8 +19,7 @@ def norm(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
-@dataclass(frozen=True)
-class ImageEntry:
+class ImageEntry(NamedTuple):
     """One supported image: an image reference paired with a node agent SKU."""
 
     publisher: str
@@ -70,8 +69,7 @@ class ImageEntry:
         return out
 
 
-@dataclass(frozen=True)
-class CatalogInfo:
+class CatalogInfo(NamedTuple):
     """What a catalog is: bundled, a snapshot file, or a live endpoint, and its date."""
 
     kind: str  # "bundled" | "snapshot" | "live"

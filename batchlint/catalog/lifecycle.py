@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from batchlint import datafiles
 
@@ -24,8 +24,7 @@ def _norm(text: str) -> str:
     return " ".join(str(text).split()).lower()
 
 
-@dataclass(frozen=True)
-class AgentRow:
+class AgentRow(NamedTuple):
     id: str
     status: str  # retired | eol-announced | supported
     retired_on: dt.date | None
@@ -39,8 +38,7 @@ class AgentRow:
         return self.retired_on or self.announced_end
 
 
-@dataclass(frozen=True)
-class ImageRow:
+class ImageRow(NamedTuple):
     publisher: str
     offer: str
     sku_pattern: str

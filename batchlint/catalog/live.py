@@ -19,7 +19,7 @@ import random
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 from batchlint import __version__
@@ -527,5 +527,5 @@ def catalog_from_document(doc: dict, endpoint: str, *, cached: bool = False) -> 
         catalog = from_document(doc, endpoint, bundled(), kind="live")
     except CatalogError as exc:
         raise LiveError(str(exc)) from None
-    catalog.info = replace(catalog.info, cached=cached)
+    catalog.info = catalog.info._replace(cached=cached)
     return catalog

@@ -9,7 +9,7 @@ into local modules through the call's ``params``. Each pool is built by the same
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from batchlint.extract import pool_from_arm_properties
 from batchlint.log import get as get_logger
@@ -286,7 +286,7 @@ class _Walk:
             made.append(pool)
             names.append(name)
         if len(made) > 1 and len(set(names)) == 1 and names[0] is not None:
-            made = [replace(p, name=f"{p.name}[{i}]") for i, p in enumerate(made)]
+            made = [p._replace(name=f"{p.name}[{i}]") for i, p in enumerate(made)]
         self.result.pools.extend(made)
 
     def _region(self, body, scope, parent, name: str | None, file) -> Value | None:
@@ -405,7 +405,7 @@ class _Walk:
             condition = " && ".join((*conditions, *instance.conditions)) or None
             for pool in found.pools:
                 merged = " && ".join(c for c in (condition, pool.condition) if c) or None
-                pool = replace(pool, via=(*via, decl.loc), condition=merged)
+                pool = pool._replace(via=(*via, decl.loc), condition=merged)
                 self.result.pools.append(pool)
 
 

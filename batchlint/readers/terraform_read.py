@@ -11,7 +11,7 @@ folder of the run calls as a module is read through that call, not as a root of 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from batchlint.extract import pool_from_arm_properties
 from batchlint.log import get as get_logger
@@ -383,7 +383,7 @@ class _Emitter:
         for item in self.found:
             pool = item.pool
             if item.named and by_name[(pool.location, pool.name)] > 1:
-                pool = replace(pool, name=f"{pool.name}{_instance_suffix(item.address)}")
+                pool = pool._replace(name=f"{pool.name}{_instance_suffix(item.address)}")
             self.result.pools.append(pool)
             for field, value in pool.values().items():
                 if value is not None and not value.known:
