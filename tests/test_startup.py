@@ -30,6 +30,7 @@ NEVER = (
     "concurrent.futures",
     "batchlint.catalog.live",
     "batchlint.parallel",
+    "re2",
 )
 #: Parsers of the other formats.
 PARSERS = {

@@ -1,5 +1,7 @@
 """Terraform expressions and functions evaluate as terraform console would, keeping places."""
 
+import time
+
 import pytest
 
 from batchlint.readers import hcl
@@ -179,3 +181,34 @@ def test_for_expression_over_more_elements_than_the_cap_is_unknown_not_cut_short
     node = value_of("[for x in concat(range(10000), [1]) : x]")
     assert isinstance(node, Unknown)
     assert "10001 elements are more than batchlint iterates over (10000)" in node.reason
+
+
+def test_a_pattern_that_backtracks_for_seconds_in_python_ends_at_once():
+    # Python's re takes seconds on this (and minutes with ten more a's); RE2 is linear.
+    started = time.perf_counter()
+    node = value_of('regex("^(a+)+$", "' + "a" * 26 + '!")')
+    assert time.perf_counter() - started < 1
+    assert isinstance(node, Unknown) and "does not match" in node.reason
+
+
+@pytest.mark.parametrize("pattern", ["(a)\\\\1", "a(?=b)", "(?<!x)a"])
+def test_a_pattern_re2_rejects_is_unknown_saying_so(pattern):
+    node = value_of(f'regex("{pattern}", "aab")')
+    assert isinstance(node, Unknown)
+    assert "is not a pattern Terraform accepts (RE2 syntax" in node.reason
+
+
+def test_replace_with_a_pattern_expands_groups_as_go_does():
+    assert value_of('replace("ubuntu-22", "/([a-z]+)-([0-9]+)/", "$2.$1")') == "22.ubuntu"
+    # Go reads "$1x" as the group named "1x", which does not exist: it gives nothing.
+    assert value_of('replace("ubuntu-22", "/([a-z]+)-([0-9]+)/", "$1x-$$")') == "-$"
+
+
+def test_regex_groups_that_mix_named_and_unnamed_are_unknown():
+    node = value_of('regex("(?P<a>x)(y)", "xy")')
+    assert isinstance(node, Unknown) and "mixes named and unnamed groups" in node.reason
+
+
+def test_regexall_with_more_matches_than_the_cap_is_unknown():
+    node = value_of('regexall("a", join("", [for i in range(10000) : "aa"]))')
+    assert isinstance(node, Unknown) and "more than 10000 matches" in node.reason

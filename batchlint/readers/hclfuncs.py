@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 
 from batchlint.model import Location
-from batchlint.readers import hcl
+from batchlint.readers import hcl, hclregex
 from batchlint.readers.hclexpr import (
     MAX_ITEMS,
     EvalError,
@@ -71,7 +71,7 @@ def call(expr: hcl.Call, scope: Scope) -> Node:
         return exc.node
     except TooLarge as exc:
         raise EvalError(f"{name}(): {exc}", expr.loc) from None
-    except (TypeError, IndexError, ValueError, OverflowError, re.error) as exc:
+    except (TypeError, IndexError, ValueError, OverflowError) as exc:
         raise EvalError(f"{name}(): wrong arguments ({exc})", expr.loc) from None
 
 
@@ -149,10 +149,8 @@ def _string_fn(fn: Callable[..., str]) -> Callable:
 def _replace(args, loc):
     text, old, new = (_str(a, loc) for a in args)
     if len(old) > 1 and old.startswith("/") and old.endswith("/"):
-        times = sum(1 for _ in re.finditer(old[1:-1], text))
-        check_length(len(text) + times * len(new))
-        new_py = re.sub(r"\$\{?(\w+)\}?", r"\\g<\1>", new)
-        return _same_place(re.sub(old[1:-1], new_py, text), args[0])
+        compiled = hclregex.compile_pattern(old[1:-1], "replace", loc)
+        return _same_place(hclregex.replace_all(compiled, text, new, loc), args[0])
     times = text.count(old) if old else len(text) + 1
     check_length(len(text) + times * max(len(new) - len(old), 0))
     return _same_place(text.replace(old, new), args[0])
@@ -235,27 +233,19 @@ def _substr(args, loc):
     return _same_place(text[offset:end], args[0])
 
 
-# Terraform's patterns are RE2; Python's re agrees with it on the patterns used to pick image
-# names and SKUs, but not on every construct (possessive and lookaround forms differ).
 def _regex(args, loc):
     pattern, text = _str(args[0], loc), _str(args[1], loc)
-    match = re.search(pattern, text)
+    match = hclregex.compile_pattern(pattern, "regex", loc).search(text)
     if match is None:
         raise EvalError(f"regex(): pattern {pattern!r} does not match", loc)
-    return _match_value(match, loc)
+    return hclregex.match_value(match, loc)
 
 
 def _regexall(args, loc):
     pattern, text = _str(args[0], loc), _str(args[1], loc)
-    return Lit([_match_value(m, loc) for m in re.finditer(pattern, text)], loc)
-
-
-def _match_value(match: re.Match, loc) -> Lit:
-    if match.re.groupindex:
-        return Lit({k: Lit(v, loc) for k, v in match.groupdict().items()}, loc)
-    if match.re.groups:
-        return Lit([Lit(g, loc) for g in match.groups()], loc)
-    return Lit(match.group(0), loc)
+    compiled = hclregex.compile_pattern(pattern, "regexall", loc)
+    found = hclregex.matches(compiled, text, "regexall", loc)
+    return Lit([hclregex.match_value(m, loc) for m in found], loc)
 
 
 # -- collections -------------------------------------------------------------------------------
