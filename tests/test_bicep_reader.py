@@ -405,6 +405,30 @@ def test_syntax_error_in_one_pool_leaves_the_others_reported(tmp_path, monkeypat
     assert [(d.kind, d.location.line) for d in diagnostics] == [("parse-error", 12)]
 
 
+def test_a_pool_name_that_refers_to_itself_is_unknown_and_the_other_pools_are_read(
+    tmp_path, monkeypatch
+):
+    files = {"main.bicep": pool("'x-${p.name}'") + pool("'pool-b'").replace(" p ", " q ", 1)}
+    pools, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicep"])
+    assert [p.name for p in pools] == [None, "pool-b"]
+    assert diagnostics == []
+
+
+def test_pool_names_that_refer_to_each_other_are_unknown(tmp_path, monkeypatch):
+    first = pool("q.name").replace(" p ", " a ", 1)
+    files = {"main.bicep": first + pool("a.name").replace(" p ", " q ", 1) + pool("'pool-c'")}
+    pools, _ = read(tmp_path, monkeypatch, files, ["main.bicep"])
+    assert [p.name for p in pools] == [None, None, "pool-c"]
+
+
+def test_a_pool_property_that_refers_to_its_own_pool_is_unknown_saying_so(tmp_path, monkeypatch):
+    files = {"main.bicep": pool(agent="p.properties.vmSize")}
+    (found,), _ = read(tmp_path, monkeypatch, files, ["main.bicep"])
+    agent = found.node_agent_sku_id
+    assert agent.unresolved == "p.properties refers to itself"
+    assert (agent.location.line, agent.location.column) == (12, 25)
+
+
 def test_one_more_syntax_error_is_counted_in_the_singular(tmp_path, monkeypatch):
     files = {"main.bicep": "var a = 'open\n" + pool("'broken")}
     _, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicep"])

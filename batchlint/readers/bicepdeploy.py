@@ -274,10 +274,11 @@ class _Walk:
         names: list[str | None] = []
         for instance in self._within_budget(decl, instances(decl.body, scope)):
             body = instance.body
+            inner = instance.scope.declaring(decl.symbol)
             name_expr = body.get("name")
-            name = _text(evaluate(name_expr, instance.scope)) if name_expr else None
+            name = _text(evaluate(name_expr, inner)) if name_expr else None
             props_expr = body.get("properties")
-            properties = evaluate(props_expr, instance.scope) if props_expr else None
+            properties = evaluate(props_expr, inner) if props_expr else None
             condition = " && ".join((*conditions, *instance.conditions)) or None
             region = self._region(body, instance.scope, parent, name, file)
             pool = pool_from_arm_properties(

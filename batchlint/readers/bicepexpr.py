@@ -85,6 +85,8 @@ class Scope:
         self.locals: dict[str, Node] = {}
         self.in_function = False
         self.depth = 0
+        #: The symbol of the resource or module whose body is being evaluated, if any.
+        self.within: str | None = None
         self._cache: dict[str, Node] = {}
         self._evaluating: set[str] = set()
         self._steps = [0]
@@ -100,6 +102,13 @@ class Scope:
         scope.locals = dict(locals_) if function else {**self.locals, **locals_}
         scope.in_function = function or self.in_function
         scope.depth = self.depth + (1 if function else 0)
+        return scope
+
+    def declaring(self, symbol: str) -> Scope:
+        """This scope for the body of the declaration ``symbol``: a reference to that symbol
+        inside it refers to itself, which Bicep rejects as a cycle."""
+        scope = self.child({})
+        scope.within = symbol
         return scope
 
     def top(self) -> Scope:
@@ -242,7 +251,13 @@ def _resource_symbol(obj: syn.Expr, scope: Scope):
 
 
 def _resource_property(target, expr: syn.Member, scope: Scope) -> Node:
-    """``account.name`` is known from the declaration; anything else needs the deployment."""
+    """``account.name`` is known from the declaration; anything else needs the deployment.
+
+    A declaration whose body reads its own symbol, or whose name reads another's that reads
+    it back, is a cycle, which Bicep rejects: that value is unknown, the rest of the file is not.
+    """
+    if target.symbol == scope.within:
+        return Unknown(f"{target.symbol}.{expr.name} refers to itself", expr.loc)
     if isinstance(target, syn.Module):
         if target.source.lower().startswith(REGISTRY_PREFIXES):
             reason = f"module {target.symbol} comes from {target.source}, which is not fetched"
@@ -253,7 +268,14 @@ def _resource_property(target, expr: syn.Member, scope: Scope) -> Node:
     if expr.name == "name" and isinstance(body, syn.Obj):
         name = body.get("name")
         if name is not None:
-            return evaluate(name, scope.top())
+            key = f"r:{target.symbol}"
+            if key in scope._evaluating:
+                return Unknown(f"the name of {target.symbol} refers to itself", expr.loc)
+            scope._evaluating.add(key)
+            try:
+                return evaluate(name, scope.top())
+            finally:
+                scope._evaluating.discard(key)
     return Unknown(f"{target.symbol}.{expr.name} is known only after deployment", expr.loc)
 
 
