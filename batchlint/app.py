@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from functools import cached_property
 
 from batchlint.log import get as get_logger
@@ -22,11 +21,11 @@ def _flatten(results) -> list:
     return out
 
 
-@dataclass
 class Plugins:
     """Everything the installed plugins provide, collected once."""
 
-    manager: object = field(default_factory=plugin_manager)
+    def __init__(self, manager=None) -> None:
+        self.manager = manager if manager is not None else plugin_manager()
 
     @cached_property
     def readers(self) -> list:

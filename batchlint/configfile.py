@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from batchlint.log import get as get_logger
 from batchlint.options import UsageError
@@ -30,15 +30,14 @@ MAX_VALUES = 20_000
 _TOML_TABLE = r'(?m)^\s*\[\[?\s*tool\s*\.\s*("batchlint"|batchlint)\s*[\].]'
 
 
-@dataclass(frozen=True)
-class ConfigFile:
+class ConfigFile(NamedTuple):
     """A loaded configuration: its settings as plain data and the line of every key."""
 
     path: str
     display: str
     data: dict
     #: Line of each key path, e.g. ("rules", "image-unverified") or ("suppressions", 0).
-    lines: dict = field(default_factory=dict)
+    lines: dict = {}  # never changed in place
     #: Line where the settings start (the ``[tool.batchlint]`` header; 1 for YAML).
     first_line: int = 1
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from batchlint.catalog import Catalog
 from batchlint.discover import Candidate, discover
@@ -22,19 +21,34 @@ from batchlint.rule import Rule, RuleContext
 log = get_logger(__name__)
 
 
-@dataclass
 class RunResult:
-    pools: list[Pool] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
-    files: list[str] = field(default_factory=list)
-    catalog: Catalog | None = None
-    #: Findings that suppressions or the baseline hid, for reports that count them.
-    suppressed: list[Finding] = field(default_factory=list)
-    #: Run-level notes for the summary, only for what needs attention (an old snapshot, a
-    #: fallback catalog, the region snapshots used).
-    notes: list[str] = field(default_factory=list)
-    #: Days from the catalog's date to the evaluation date; None when the catalog has no date.
-    catalog_age_days: int | None = None
+    """What a run found, for the reports.
+
+    ``suppressed`` holds the findings that suppressions or the baseline hid, for reports that
+    count them. ``notes`` are run-level lines for the summary, only for what needs attention
+    (an old snapshot, a fallback catalog, the region snapshots used). ``catalog_age_days``
+    counts from the catalog's date to the evaluation date; None when the catalog has no date.
+    """
+
+    __slots__ = ("pools", "findings", "files", "catalog", "suppressed", "notes", "catalog_age_days")
+
+    def __init__(
+        self,
+        pools: list[Pool] | None = None,
+        findings: list[Finding] | None = None,
+        files: list[str] | None = None,
+        catalog: Catalog | None = None,
+        suppressed: list[Finding] | None = None,
+        notes: list[str] | None = None,
+        catalog_age_days: int | None = None,
+    ) -> None:
+        self.pools = pools if pools is not None else []
+        self.findings = findings if findings is not None else []
+        self.files = files if files is not None else []
+        self.catalog = catalog
+        self.suppressed = suppressed if suppressed is not None else []
+        self.notes = notes if notes is not None else []
+        self.catalog_age_days = catalog_age_days
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 
@@ -185,11 +184,24 @@ class Diagnostic(NamedTuple):
     detail: str | None = None
 
 
-@dataclass
 class ReadResult:
-    """What a reader gives back for one file."""
+    """What a reader gives back for one file.
 
-    pools: list[Pool] = field(default_factory=list)
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-    #: Other files this result depends on (parameter files, modules), for hooks and caching.
-    depends_on: list[str] = field(default_factory=list)
+    ``depends_on`` lists the other files the result depends on (parameter files, modules), for
+    hooks and caching.
+    """
+
+    __slots__ = ("pools", "diagnostics", "depends_on")
+
+    def __init__(
+        self,
+        pools: list[Pool] | None = None,
+        diagnostics: list[Diagnostic] | None = None,
+        depends_on: list[str] | None = None,
+    ) -> None:
+        self.pools = pools if pools is not None else []
+        self.diagnostics = diagnostics if diagnostics is not None else []
+        self.depends_on = depends_on if depends_on is not None else []
+
+    def __repr__(self) -> str:
+        return f"ReadResult(pools={self.pools!r}, diagnostics={self.diagnostics!r})"

@@ -13,8 +13,7 @@ import errno
 import os
 import stat
 from collections import OrderedDict
-from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from batchlint.model import Diagnostic, Location, ReadResult
 
@@ -29,18 +28,16 @@ class ParseError(Exception):
         self.column = column
 
 
-@dataclass
-class ReadOptions:
+class ReadOptions(NamedTuple):
     """Overrides from the command line and configuration."""
 
     parameter_files: tuple[str, ...] = ()
     var_files: tuple[str, ...] = ()
-    variables: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, str] = {}  # never changed in place
     max_file_size: int = 4 * 1024 * 1024
 
 
-@dataclass
-class SourceFile:
+class SourceFile(NamedTuple):
     """A file to read: the path as the user will see it and its decoded text."""
 
     path: str

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
 from batchlint.model import Diagnostic, Finding, Location, Pool, Severity, Value, text_of
@@ -18,16 +17,23 @@ if TYPE_CHECKING:
     from batchlint.catalog import Catalog
 
 
-@dataclass
 class RuleContext:
     """What every rule may use: the catalog, the evaluation date and the options."""
 
-    catalog: Catalog
-    as_of: dt.date
-    eol_warning_days: int = 180
-    options: dict = field(default_factory=dict)
+    __slots__ = ("catalog", "as_of", "eol_warning_days", "options", "_regions")
 
-    _regions: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    def __init__(
+        self,
+        catalog: Catalog,
+        as_of: dt.date,
+        eol_warning_days: int = 180,
+        options: dict | None = None,
+    ) -> None:
+        self.catalog = catalog
+        self.as_of = as_of
+        self.eol_warning_days = eol_warning_days
+        self.options = options if options is not None else {}
+        self._regions: dict[str, Catalog] = {}
 
     def catalog_for(self, pool: Pool) -> Catalog:
         """The catalog that applies to ``pool`` (a region's snapshot when one is configured).

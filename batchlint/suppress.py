@@ -21,7 +21,6 @@ import fnmatch
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from batchlint.log import get as get_logger
@@ -77,13 +76,15 @@ class Suppression(NamedTuple):
         return f"the suppression of {rules}"
 
 
-@dataclass
 class Outcome:
     """Findings split by the suppressions, with the suppressions that matched nothing."""
 
-    kept: list[Finding] = field(default_factory=list)
-    hidden: list[Finding] = field(default_factory=list)
-    unused: list[Suppression] = field(default_factory=list)
+    __slots__ = ("kept", "hidden", "unused")
+
+    def __init__(self) -> None:
+        self.kept: list[Finding] = []
+        self.hidden: list[Finding] = []
+        self.unused: list[Suppression] = []
 
 
 def path_key(path: str) -> str:

@@ -7,7 +7,7 @@ comparison, so that the rules stay short and agree with each other.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from batchlint.catalog import Catalog, ImageEntry, norm
 from batchlint.catalog.lifecycle import AgentRow, ImageRow
@@ -17,15 +17,14 @@ from batchlint.rule import RuleContext
 MARKETPLACE = ("publisher", "offer", "sku")
 
 
-@dataclass
-class Pair:
+class Pair(NamedTuple):
     """The catalog's view of one pool. ``kind`` says which checks apply."""
 
     kind: str  # cloud-service | incomplete | custom | unresolved | marketplace
     catalog: Catalog
     image: tuple[str, str, str] | None = None
     agent: str | None = None
-    entries: list[ImageEntry] = field(default_factory=list)
+    entries: list[ImageEntry] = []  # never changed in place
     match: ImageEntry | None = None
     image_row: ImageRow | None = None
     agent_row: AgentRow | None = None

@@ -8,7 +8,6 @@ lifecycle catalog that explains what the list no longer carries.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
 from typing import NamedTuple, Protocol
 
 from batchlint.catalog.lifecycle import Lifecycle
@@ -106,22 +105,23 @@ class CatalogInfo(NamedTuple):
         }
 
 
-@dataclass
 class Catalog:
     """Supported images with lookups by image and by node agent."""
 
-    entries: list[ImageEntry]
-    info: CatalogInfo
-    lifecycle: Lifecycle
-    _by_image: dict = field(default_factory=dict, repr=False)
-    _by_agent: dict = field(default_factory=dict, repr=False)
-    #: ``nearest`` answers by image: a run over many pools asks about the same few images.
-    _nearest: dict = field(default_factory=dict, repr=False)
-
-    def __post_init__(self) -> None:
+    def __init__(self, entries: list[ImageEntry], info: CatalogInfo, lifecycle: Lifecycle) -> None:
+        self.entries = entries
+        self.info = info
+        self.lifecycle = lifecycle
+        self._by_image: dict[tuple[str, str, str], list[ImageEntry]] = {}
+        self._by_agent: dict[str, list[ImageEntry]] = {}
+        #: ``nearest`` answers by image: a run over many pools asks about the same few images.
+        self._nearest: dict = {}
         for entry in self.entries:
             self._by_image.setdefault(entry.key, []).append(entry)
             self._by_agent.setdefault(norm(entry.node_agent), []).append(entry)
+
+    def __repr__(self) -> str:
+        return f"Catalog({self.info.label()}, {len(self.entries)} entries)"
 
     def lookup(self, publisher: str, offer: str, sku: str) -> list[ImageEntry]:
         """Entries for an image reference (version is not part of the pair)."""
