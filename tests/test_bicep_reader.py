@@ -7,6 +7,8 @@ import textwrap
 from batchlint.reader import ReadContext, ReadOptions, SourceFile
 from batchlint.readers.bicep import BicepReader
 
+from helpers import lint_json
+
 
 def pool(name: str = "'pool-a'", agent: str = "'batch.node.ubuntu 22.04'", head: str = "") -> str:
     """A pool resource whose name and node agent are the given Bicep expressions."""
@@ -250,6 +252,67 @@ def test_module_file_alone_is_read_as_a_template(tmp_path, monkeypatch):
     pools, _ = read(tmp_path, monkeypatch, {"mods/pool.bicep": MODULE}, ["mods/pool.bicep"])
     assert pools[0].name is None
     assert pools[0].node_agent_sku_id.origin == "default of parameter agent"
+
+
+ARM_TEMPLATE = """{
+  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+  "contentVersion": "1.0.0.0",
+  "parameters": {"agent": {"type": "string", "defaultValue": "batch.node.ubuntu 20.04"}},
+  "resources": [{
+    "type": "Microsoft.Batch/batchAccounts/pools",
+    "apiVersion": "2024-07-01",
+    "name": "acct/armpool",
+    "properties": {"deploymentConfiguration": {"virtualMachineConfiguration": {
+      "nodeAgentSkuId": "[parameters('agent')]"}}}
+  }]
+}
+"""
+
+
+def test_a_bicepparam_that_uses_an_arm_template_gives_it_its_values(tmp_path, monkeypatch):
+    files = {
+        "main.json": ARM_TEMPLATE,
+        "main.bicepparam": "using './main.json'\n\nparam agent = 'batch.node.el 9'\n",
+    }
+    pools, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicepparam"])
+    assert diagnostics == []
+    assert agents(pools) == [("acct/armpool", "batch.node.el 9", "main.bicepparam", 3)]
+    assert pools[0].location.file == "main.json"
+
+
+def test_an_arm_template_that_a_bicepparam_input_uses_is_reported_once(tmp_path):
+    (tmp_path / "main.json").write_text(ARM_TEMPLATE)
+    (tmp_path / "main.bicepparam").write_text(
+        "using 'main.json'\nparam agent = 'batch.node.el 9'\n"
+    )
+    doc = lint_json(".", cwd=tmp_path)
+    assert [(p["file"], p["values"]["node_agent_sku_id"]["value"]) for p in doc["pools"]] == [
+        ("main.json", "batch.node.el 9")
+    ]
+
+
+def test_an_arm_template_module_met_in_the_same_run_is_reported_once(tmp_path):
+    (tmp_path / "arm.json").write_text(ARM_TEMPLATE)
+    (tmp_path / "main.bicep").write_text(
+        "module m './arm.json' = {\n  name: 'm'\n  params: { agent: 'batch.node.el 9' }\n}\n"
+    )
+    doc = lint_json(".", cwd=tmp_path)
+    assert [(p["file"], p["values"]["node_agent_sku_id"]["value"]) for p in doc["pools"]] == [
+        ("arm.json", "batch.node.el 9")
+    ]
+
+
+def test_a_bicepparam_that_uses_json_that_is_not_a_template_says_so(tmp_path, monkeypatch):
+    files = {"other.json": '{"a": 1}', "main.bicepparam": "using './other.json'\n"}
+    pools, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicepparam"])
+    assert pools == []
+    assert [(d.kind, d.location.line, d.message) for d in diagnostics] == [
+        (
+            "parse-error",
+            1,
+            "template ./other.json named by using is not an ARM template (other.json)",
+        )
+    ]
 
 
 def test_arm_template_module_is_read_with_the_call_values(tmp_path, monkeypatch):

@@ -87,6 +87,10 @@ class ArmReader:
     priority = 30
 
     def read(self, source: SourceFile, ctx: ReadContext) -> ReadResult | None:
+        through = _reported_through_bicep(source.path, ctx)
+        if through is not None:
+            log.debug("%s: reported through %s", source.path, ctx.display_path(through))
+            return ReadResult()
         try:
             root, _ = parse_json(source, ctx)
         except ParseError:
@@ -162,6 +166,20 @@ class ArmReader:
             for name, entry in params.value.items():
                 values[name.lower()] = _parameter_file_value(name, entry, display)
         return values, used
+
+
+def _reported_through_bicep(path: str, ctx: ReadContext) -> str | None:
+    """The Bicep input that uses this template (as a module, or by a .bicepparam file's
+    ``using``), which reports its pools with the values it passes; None if there is none."""
+
+    def any_bicep(_) -> bool:
+        return any(p.lower().endswith((".bicep", ".bicepparam")) for p in ctx.inputs)
+
+    if not ctx.cached("bicep-inputs", ".", any_bicep):
+        return None  # and the Bicep reader's modules are not loaded
+    from batchlint.readers import bicepfiles
+
+    return bicepfiles.reported_through(ctx).get(os.path.abspath(path))
 
 
 def _parameter_file_value(name: str, entry: Node, display: str) -> Node:

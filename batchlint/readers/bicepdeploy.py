@@ -22,7 +22,12 @@ from batchlint.reader import (
     parse_json_file,
 )
 from batchlint.readers import bicepsyntax as syn
-from batchlint.readers.arm import parameter_files_for, template_scope, walk_template
+from batchlint.readers.arm import (
+    is_template,
+    parameter_files_for,
+    template_scope,
+    walk_template,
+)
 from batchlint.readers.armexpr import relabel
 from batchlint.readers.bicepexpr import Scope, evaluate, iterations
 from batchlint.readers.bicepfiles import is_registry, load, reported_through
@@ -95,7 +100,14 @@ class _Walk:
             log.debug("%s: template %s is not fetched", source.path, using.source)
             return
         target = os.path.normpath(os.path.join(os.path.dirname(path), using.source))
-        template = self._follow(target, using.loc, f"template {using.source} named by using")
+        what = f"template {using.source} named by using"
+        if target.lower().endswith((".json", ".jsonc")):
+            # A .bicepparam file may give the values of an ARM JSON template.
+            root = self._arm_file(target, using.loc, what)
+            if root is not None:
+                self._arm_deployment(root, target, bicepparam_values(params, source.path))
+            return
+        template = self._follow(target, using.loc, what)
         if template is None:
             return
         unset = f"{source.path} does not set it"
@@ -383,31 +395,48 @@ class _Walk:
     def _arm_module(self, decl, target: str, scope, via, conditions) -> None:
         """A module that is an ARM template: read by the ARM reader with the call's values."""
 
+        root = self._arm_file(target, decl.loc, f"module {decl.source}")
+        if root is None:
+            return
+        for instance in self._within_budget(decl, instances(decl.body, scope)):
+            overrides, _ = _module_arguments(decl, instance)
+            condition = " && ".join((*conditions, *instance.conditions)) or None
+            self._arm_deployment(root, target, overrides, (*via, decl.loc), condition)
+
+    def _arm_file(self, target: str, at: Location, what: str) -> Node | None:
+        """The ARM template a module or a ``using`` line names, or None with a diagnostic."""
+
         display = self.ctx.display_path(target)
         if not os.path.isfile(target):
-            message = f"module {decl.source} does not exist ({display})"
-            self._diagnostic("module-not-found", decl.loc, message)
-            return
+            self._diagnostic("module-not-found", at, f"{what} does not exist ({display})")
+            return None
         try:
             root, _ = parse_json_file(target, display, self.ctx)
         except OSError as exc:
-            message = f"cannot read {display}: {exc.strerror}"
-            self._diagnostic("parse-error", decl.loc, message)
-            return
+            self._diagnostic("parse-error", at, f"cannot read {display}: {exc.strerror}")
+            return None
         except ParseError as exc:
             self._diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
-            return
-        self.result.depends_on.append(display)
-        for instance in self._within_budget(decl, instances(decl.body, scope)):
-            overrides, _ = _module_arguments(decl, instance)
-            found = ReadResult()
-            arm_scope = template_scope(root, {k.lower(): v for k, v in overrides.items()}, display)
-            walk_template(root, arm_scope, "arm", found, depth=0)
-            condition = " && ".join((*conditions, *instance.conditions)) or None
-            for pool in found.pools:
-                merged = " && ".join(c for c in (condition, pool.condition) if c) or None
-                pool = pool._replace(via=(*via, decl.loc), condition=merged)
-                self.result.pools.append(pool)
+            return None
+        if not is_template(root):
+            self._diagnostic("parse-error", at, f"{what} is not an ARM template ({display})")
+            return None
+        if display not in self.result.depends_on:
+            self.result.depends_on.append(display)
+        return root
+
+    def _arm_deployment(
+        self, root: Node, target: str, overrides: dict[str, Node], via=(), condition=None
+    ) -> None:
+        """The pools of the ARM template ``root`` deployed with ``overrides``."""
+
+        display = self.ctx.display_path(target)
+        found = ReadResult()
+        arm_scope = template_scope(root, {k.lower(): v for k, v in overrides.items()}, display)
+        walk_template(root, arm_scope, "arm", found, depth=0)
+        for pool in found.pools:
+            merged = " && ".join(c for c in (condition, pool.condition) if c) or None
+            self.result.pools.append(pool._replace(via=via, condition=merged))
 
 
 # -- declarations, loops and conditions -----------------------------------------------------

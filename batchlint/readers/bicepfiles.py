@@ -1,7 +1,8 @@
 """The Bicep files a read touches: each parsed once per run, and how inputs lead to others.
 
 A .bicepparam input leads to the template it uses; a template leads to its local modules, and
-they to theirs. An input that another input leads to is reported there, not on its own, so a
+they to theirs (a template or a module may be an ARM JSON template, whose own links are not
+followed). An input that another input leads to is reported there, not on its own, so a
 template passed with its .bicepparam file, or a module found beside its caller, gives each
 pool once.
 """
@@ -14,6 +15,9 @@ from batchlint.reader import ParseError, ReadContext
 from batchlint.readers import bicepparse
 from batchlint.readers.bicepexpr import REGISTRY_PREFIXES
 from batchlint.readers.bicepsyntax import BicepFile, Module
+
+#: What a module or a ``using`` line may name: a Bicep file or an ARM JSON template.
+TEMPLATE_SUFFIXES = (".bicep", ".json", ".jsonc")
 
 
 def is_registry(source: str) -> bool:
@@ -51,6 +55,8 @@ def _index(ctx: ReadContext) -> dict[str, str]:
     def references(path: str) -> list[str]:
         if path not in edges:
             edges[path] = []
+            if not path.lower().endswith((".bicep", ".bicepparam")):
+                return []  # an ARM template: its links are not followed
             try:
                 # A file without these words refers to no other file, and the text tells that
                 # without a parse; in a run over many files most of them are leaves.
@@ -66,7 +72,7 @@ def _index(ctx: ReadContext) -> dict[str, str]:
             edges[path] = [
                 os.path.normpath(os.path.join(here, ref))
                 for ref in refs
-                if not is_registry(ref) and ref.lower().endswith(".bicep")
+                if not is_registry(ref) and ref.lower().endswith(TEMPLATE_SUFFIXES)
             ]
         return edges[path]
 
