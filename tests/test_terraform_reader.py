@@ -619,6 +619,51 @@ def test_named_file_beside_a_broken_sibling_reports_only_its_own_findings(tmp_pa
     assert proc.stdout.startswith("0 errors, 0 warnings, 0 infos in 1 file (0 pools)")
 
 
+def _named_pool(name: str, agent: str = "a") -> str:
+    return POOL.replace("var.name", f'"{name}"').replace("var.agent", f'"{agent}"')
+
+
+def test_a_resource_defined_twice_in_one_file_is_reported_and_both_are_linted(tmp_path):
+    files = {"main.tf": _named_pool("first") + _named_pool("second")}
+    pools, diagnostics = read(tmp_path, files, ["main.tf"])
+    assert [(p.name, p.location.line) for p in pools] == [("first", 1), ("second", 16)]
+    assert [(d.kind, d.location.file, d.location.line, d.message) for d in diagnostics] == [
+        (
+            "parse-error",
+            "main.tf",
+            16,
+            'resource "azurerm_batch_pool" "p" is defined a second time (first at main.tf:1); '
+            "Terraform rejects this (Duplicate resource configuration), both are linted",
+        )
+    ]
+
+
+def test_a_resource_defined_again_in_another_file_is_reported_in_that_file(tmp_path):
+    files = {"a.tf": _named_pool("first"), "b.tf": _named_pool("second")}
+    pools, diagnostics = read(tmp_path, files, ["a.tf", "b.tf"])
+    assert [p.name for p in pools] == ["first", "second"]
+    assert [(d.location.file, d.location.line) for d in diagnostics] == [("b.tf", 1)]
+    assert "(first at a.tf:1)" in diagnostics[0].message
+
+
+def test_a_duplicate_in_a_module_is_reported_in_the_module_file(tmp_path):
+    files = {
+        "main.tf": 'module "m" {\n  source = "./mod"\n}\n',
+        "mod/main.tf": _named_pool("first") + _named_pool("second"),
+    }
+    pools, diagnostics = read(tmp_path, files, ["main.tf"])
+    assert [p.name for p in pools] == ["first", "second"]
+    assert [(d.location.file, d.location.line) for d in diagnostics] == [("mod/main.tf", 16)]
+
+
+def test_a_module_call_defined_twice_is_reported(tmp_path):
+    call = 'module "m" {\n  source = "Azure/avm-res-batch/azurerm"\n}\n'
+    _, diagnostics = read(tmp_path, {"main.tf": call + call}, ["main.tf"])
+    assert [(d.location.line, d.message.split(";")[0]) for d in diagnostics] == [
+        (4, 'module "m" is defined a second time (first at main.tf:1)')
+    ]
+
+
 def test_override_file_replaces_an_argument(tmp_path):
     files = {
         "main.tf": POOL.replace("var.name", '"a"').replace("var.agent", '"b"'),

@@ -64,6 +64,11 @@ class ModuleConfig:
     locals: dict[str, hcl.Attribute] = field(default_factory=dict)
     resources: dict[tuple[str, str, str], Resource] = field(default_factory=dict)
     modules: dict[str, ModuleCall] = field(default_factory=dict)
+    #: Second definitions of an address already defined (``resources`` and ``modules`` hold
+    #: the first), each with the first: Terraform rejects them; both are still read.
+    duplicates: list[tuple[Resource | ModuleCall, Resource | ModuleCall]] = field(
+        default_factory=list
+    )
     #: The first syntax error of each file that has one, by absolute path.
     errors: dict[str, ParseError] = field(default_factory=dict)
     #: Display path of each file, by absolute path.
@@ -159,16 +164,22 @@ def _index(config: ModuleConfig, body: hcl.Body, path: str, override: bool) -> N
             if override and key in config.resources:
                 old = config.resources[key]
                 old.body = _merged(old.body, block.body)
+                continue
+            resource = Resource(kind, labels[0], labels[1], block.body, block.loc, path)
+            if key in config.resources:
+                config.duplicates.append((resource, config.resources[key]))
             else:
-                config.resources[key] = Resource(
-                    kind, labels[0], labels[1], block.body, block.loc, path
-                )
+                config.resources[key] = resource
         elif kind == "module" and len(labels) == 1:
             if override and labels[0] in config.modules:
                 old_call = config.modules[labels[0]]
                 old_call.body = _merged(old_call.body, block.body)
+                continue
+            call = ModuleCall(labels[0], block.body, block.loc, path)
+            if labels[0] in config.modules:
+                config.duplicates.append((call, config.modules[labels[0]]))
             else:
-                config.modules[labels[0]] = ModuleCall(labels[0], block.body, block.loc, path)
+                config.modules[labels[0]] = call
         elif kind == "variable" and len(labels) == 1:
             name = labels[0]
             if override and name in config.variables:

@@ -80,6 +80,30 @@ def _parse_diagnostic(display: str, error: ParseError) -> Diagnostic:
     return Diagnostic("parse-error", Location(display, error.line, error.column), error.message)
 
 
+def _duplicates_in(config: ModuleConfig, path: str, ctx: ReadContext) -> list[Diagnostic]:
+    """Terraform's "Duplicate resource configuration" errors of one file, each at the second
+    definition and naming the first; once per run."""
+    reported = ctx.cached("terraform-duplicates-reported", "", lambda _: set())
+    if path in reported:
+        return []
+    reported.add(path)
+    out = []
+    for second, first in config.duplicates:
+        if second.file != path:
+            continue
+        if isinstance(second, ModuleCall):
+            what, error = f'module "{second.name}"', "Duplicate module call"
+        else:
+            what = f'{second.mode} "{second.type}" "{second.name}"'
+            error = f"Duplicate {second.mode} configuration"
+        message = (
+            f"{what} is defined a second time (first at {first.loc.file}:{first.loc.line}); "
+            f"Terraform rejects this ({error}), both are linted"
+        )
+        out.append(Diagnostic("parse-error", second.loc, message))
+    return out
+
+
 def _read_configuration(source: SourceFile, ctx: ReadContext) -> ReadResult:
     path = source.abspath
     folder = os.path.dirname(path)
@@ -96,6 +120,8 @@ def _read_configuration(source: SourceFile, ctx: ReadContext) -> ReadResult:
             emitter.result.diagnostics.append(_parse_diagnostic(source.path, error))
     if path not in config.files:
         return emitter.result
+    if config.duplicates and _relevant(source):
+        emitter.result.diagnostics.extend(_duplicates_in(config, path, ctx))
 
     caller = _caller_in_run(folder, ctx)
     if caller is not None:
@@ -214,6 +240,9 @@ class _Emitter:
     def report_errors(self, config: ModuleConfig) -> None:
         for path, error in config.errors.items():
             self.report_file_error(path, error)
+        for path in sorted({second.file for second, _ in config.duplicates}):
+            if path not in self.ctx.inputs:  # an input reports its own when it is read
+                self.result.diagnostics.extend(_duplicates_in(config, path, self.ctx))
 
     # -- walking --------------------------------------------------------------------------
 
@@ -228,6 +257,7 @@ class _Emitter:
         config = instance.config
         items: list = [r for r in config.resources.values() if r.mode == "resource"]
         items += list(config.modules.values())
+        items += [d for d, _ in config.duplicates if getattr(d, "mode", "resource") == "resource"]
         items = [i for i in items if file is None or i.file == file]
         items.sort(key=lambda i: (i.file, i.loc.line, i.loc.column))
         for item in items:
