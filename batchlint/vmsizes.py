@@ -199,11 +199,18 @@ def _matches(name: str, pattern: str) -> bool:
     # The data's globs are written for the casefolded full name, prefix included. Kept per
     # name and pattern: every pool is matched against every row, and a run has few sizes.
     # fnmatch compiles each new pattern to a regular expression, which for all the rows costs
-    # more than the rest of a one-file run; the literal text before the first wildcard rules
-    # out most rows without that.
+    # more than the rest of a one-file run; the literal text before the first wildcard and
+    # after the last one rule out most rows without that.
     glob = pattern.lower()
+    if not glob:
+        return False
     head = min((i for i in (glob.find(c) for c in "*?[") if i >= 0), default=len(glob))
-    return bool(glob) and name.startswith(glob[:head]) and fnmatch.fnmatchcase(name, glob)
+    if not name.startswith(glob[:head]):
+        return False
+    tail = glob[max(glob.rfind(c) for c in "*?]") + 1 :] if head < len(glob) else ""
+    if tail and not name.endswith(tail):
+        return False
+    return fnmatch.fnmatchcase(name, glob)
 
 
 def _first(facts: list, name: str):

@@ -7,7 +7,11 @@ decision came from.
 
 from __future__ import annotations
 
+import fnmatch
+
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pool_builders import (
     FORMATS,
     PoolDef,
@@ -374,3 +378,14 @@ CORPUS_CAPABILITY_FINDINGS = {
 def test_corpus_gives_exactly_the_judged_capability_findings():
     rule_ids = ("BL201", "BL202", "BL203", "BL204", "BL205", "BL206")
     assert corpus_findings(rule_ids, AS_OF[1]) == CORPUS_CAPABILITY_FINDINGS
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    name=st.text(alphabet="sd_v3-1[]*?a", max_size=12),
+    pattern=st.text(alphabet="sd_v3-1[]*?a!", max_size=12),
+)
+def test_size_globs_match_as_fnmatch_does(name, pattern):
+    # The shortcuts taken before compiling a glob never change the answer.
+    vmsizes._matches.cache_clear()
+    assert vmsizes._matches(name, pattern) == (bool(pattern) and fnmatch.fnmatchcase(name, pattern))

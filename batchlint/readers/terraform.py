@@ -32,7 +32,10 @@ class TerraformReader:
 
             return read_file(source, ctx)
         # Other JSON is plan output or not Terraform's at all (most often an ARM template or a
-        # pool spec): telling which needs neither the HCL parser nor the evaluator.
+        # pool spec): telling which needs neither the HCL parser nor the evaluator, and a text
+        # without the word ``planned_values`` is not a plan Terraform wrote.
+        if "planned_values" not in source.text:
+            return None
         from batchlint.readers.tfplan import read_plan_file
 
         return read_plan_file(source, ctx)
