@@ -52,6 +52,8 @@ def ev(text, **params):
         ("[concat(createArray(1), createArray(2))]", [1, 2]),
         ("[union(createObject('a', 1), createObject('b', 2)).b]", 2),
         ("[length('abc')]", 3),
+        ("[split('a,b;c', createArray(',', ';'))]", ["a", "b", "c"]),
+        ("[substring('abc', 1, 2)]", "bc"),
     ],
 )
 def test_functions(text, expected):
@@ -128,3 +130,19 @@ def test_copy_index_unknown_for_a_reason_says_the_reason():
     result = evaluate_string("[copyIndex()]", HERE, s)
     assert isinstance(result, Unknown)
     assert result.reason == "copies 1000 and later are not checked"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[substring('abc', -1)]",
+        "[substring('abc', 1, 99)]",
+        "[toLower(createArray('A'))]",
+        "[createArray(1, 2)[-1]]",
+        "[union('a')]",
+        "[int('" + "9" * 5000 + "')]",
+        "[add(" + "9" * 5000 + ", 1)]",
+    ],
+)
+def test_arguments_arm_rejects_are_unknown(text):
+    assert isinstance(ev(text), Unknown)

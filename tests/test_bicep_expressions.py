@@ -208,3 +208,13 @@ def test_unknown_property_is_placed_where_the_object_uses_it():
 
 def test_known_values_are_literals():
     assert isinstance(value("'x'"), Lit)
+
+
+def test_functions_given_arguments_bicep_rejects_are_unknown():
+    for text in ("union('a')", "union({ a: 1 }, [1])", "flatten('ab')"):
+        assert isinstance(value(text), Unknown), text
+
+
+def test_json_nested_past_the_parser_limit_is_unknown():
+    result = value("json('" + "[" * 5000 + "')")
+    assert isinstance(result, Unknown) and "nested too deeply" in result.reason

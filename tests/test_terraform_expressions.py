@@ -212,3 +212,8 @@ def test_regex_groups_that_mix_named_and_unnamed_are_unknown():
 def test_regexall_with_more_matches_than_the_cap_is_unknown():
     node = value_of('regexall("a", join("", [for i in range(10000) : "aa"]))')
     assert isinstance(node, Unknown) and "more than 10000 matches" in node.reason
+
+
+def test_element_with_a_negative_index_is_unknown_as_terraform_rejects_it():
+    node = value_of("element(xs, -1)")
+    assert isinstance(node, Unknown) and "negative index" in node.reason

@@ -90,3 +90,38 @@ def test_parse_expression_rejects_bad_text():
         assert "not a valid expression" in exc.message
     else:
         raise AssertionError("no error")
+
+
+def test_a_hexadecimal_number_is_a_syntax_error_at_its_place_and_breaks_its_block():
+    text = 'resource "azurerm_batch_pool" "p" {\n  vm_size = 0x10\n}\n'
+    parsed = hcl.parse(text, "main.tf")
+    assert (parsed.error.line, parsed.error.column, parsed.error.message) == (
+        2,
+        13,
+        "invalid number '0x10': Terraform numbers are decimal",
+    )
+    assert parsed.body.blocks[0].broken
+
+
+def test_a_hexadecimal_number_in_a_variables_file_leaves_its_argument_out():
+    parsed = hcl.parse("a = 0x10\nb = 2\n", "x.tfvars")
+    assert (parsed.error.line, parsed.error.column) == (1, 5)
+    assert list(parsed.body.attributes) == ["b"]
+
+
+def test_a_number_with_an_exponent_and_no_fraction_is_a_number():
+    parsed = hcl.parse("x = 1e5\ny = [2E+3, 1e999]\n", "main.tf")
+    assert parsed.error is None
+    assert attr("x = 1e5\n").expr.value == 100000
+    assert [i.value for i in parsed.body.attributes["y"].expr.items] == [2000, float("inf")]
+
+
+def test_a_string_that_looks_like_an_exponent_keeps_its_text():
+    assert attr('x = "sku-1e5"\n').expr.value == "sku-1e5"
+
+
+def test_numbers_longer_than_python_converts_are_read():
+    digits = "9" * 5000
+    assert attr(f"x = {digits}\n").expr.value == float("inf")
+    index = attr(f"x = a.{digits}\n").expr
+    assert index.key.value == float("inf")

@@ -100,6 +100,8 @@ class _Parser:
         if kind == "str":
             node = ("str", value[1:-1].replace("''", "'"))
         elif kind == "num":
+            if len(value) > 100:  # ARM numbers are 64-bit; Python refuses 4300 digits
+                raise ExprSyntaxError(f"number {value[:20]}... is too long")
             node = ("num", float(value) if "." in value else int(value))
         elif kind == "id":
             if self.peek()[1] == "(":
@@ -273,6 +275,8 @@ class _Eval:
             if isinstance(key, Unknown):
                 return key
             if isinstance(key.value, int) and not isinstance(key.value, bool):
+                if key.value < 0:
+                    return Unknown(f"index {key.value} is out of range", self.loc)
                 return self.item(base, key.value)
             return self.member(base, str(key.value))
         return self.call(tree[1], tree[2])
@@ -316,7 +320,7 @@ class _Eval:
             result = handler(args)
         except TooLarge as exc:
             return Unknown(f"{name}(): {exc}", self.loc)
-        except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+        except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError) as exc:
             return Unknown(f"{name}() cannot be evaluated here: {exc}", self.loc)
         if low not in ("parameters", "variables"):
             reason = value_too_large(result)
@@ -355,7 +359,7 @@ class _Eval:
         return self.lit("".join(parts))
 
     def fn_format(self, args):
-        template = str(args[0].value)
+        template = _string(args[0])
         values = [_text(a.value) for a in args[1:]]
         longest = max((len(v) for v in values), default=0)
         check_length(len(template) + template.count("{") * longest)
@@ -368,10 +372,10 @@ class _Eval:
         return self.lit(re.sub(r"\{(\d+(?::[^}]*)?)\}", sub, template))
 
     def fn_tolower(self, args):
-        return self.lit(str(args[0].value).lower())
+        return self.lit(_string(args[0]).lower())
 
     def fn_toupper(self, args):
-        return self.lit(str(args[0].value).upper())
+        return self.lit(_string(args[0]).upper())
 
     def fn_string(self, args):
         value = args[0].value
@@ -382,7 +386,7 @@ class _Eval:
         return self.lit(_text(value))
 
     def fn_replace(self, args):
-        text, old, new = str(args[0].value), str(args[1].value), str(args[2].value)
+        text, old, new = _string(args[0]), _string(args[1]), _string(args[2])
         times = text.count(old) if old else len(text) + 1
         check_length(len(text) + times * max(len(new) - len(old), 0))
         return self.lit(text.replace(old, new))
@@ -441,28 +445,35 @@ class _Eval:
         return self.lit(len(args[0].value))
 
     def fn_first(self, args):
-        return self.item(args[0], 0) if is_list(args[0]) else self.lit(str(args[0].value)[:1])
+        return self.item(args[0], 0) if is_list(args[0]) else self.lit(_string(args[0])[:1])
 
     def fn_last(self, args):
-        return self.item(args[0], -1) if is_list(args[0]) else self.lit(str(args[0].value)[-1:])
+        return self.item(args[0], -1) if is_list(args[0]) else self.lit(_string(args[0])[-1:])
 
     def fn_split(self, args):
-        parts = str(args[0].value).split(str(args[1].value))
+        text = _string(args[0])
+        delimiters = args[1].value if is_list(args[1]) else [args[1]]
+        separators = [_string(d) for d in delimiters]
+        if not separators or "" in separators:
+            raise ValueError("empty delimiter")
+        parts = re.split("|".join(re.escape(d) for d in separators), text)
         return self.lit([self.lit(p) for p in parts])
 
     def fn_substring(self, args):
-        text, start = str(args[0].value), int(args[1].value)
-        end = start + int(args[2].value) if len(args) > 2 else None
+        text, start = _string(args[0]), int(args[1].value)
+        end = start + int(args[2].value) if len(args) > 2 else len(text)
+        if not 0 <= start <= end <= len(text):
+            raise IndexError("the start and length are outside the string")
         return self.lit(text[start:end])
 
     def fn_trim(self, args):
-        return self.lit(str(args[0].value).strip())
+        return self.lit(_string(args[0]).strip())
 
     def fn_startswith(self, args):
-        return self.lit(str(args[0].value).lower().startswith(str(args[1].value).lower()))
+        return self.lit(_string(args[0]).lower().startswith(_string(args[1]).lower()))
 
     def fn_endswith(self, args):
-        return self.lit(str(args[0].value).lower().endswith(str(args[1].value).lower()))
+        return self.lit(_string(args[0]).lower().endswith(_string(args[1]).lower()))
 
     def fn_createobject(self, args):
         pairs = {}
@@ -482,6 +493,8 @@ class _Eval:
             for arg in args:
                 merged.update(arg.value)
             return self.lit(merged)
+        if not all(is_list(a) for a in args):
+            raise TypeError("union() takes objects or arrays, all of one kind")
         items = []
         for arg in args:
             for item in arg.value:
@@ -501,7 +514,11 @@ class _Eval:
                 return _Lit([wrap(v) for v in value], self.loc)
             return _Lit(value, self.loc)
 
-        return wrap(json.loads(str(args[0].value)))
+        try:
+            data = json.loads(_string(args[0]))
+        except RecursionError:
+            raise ValueError("the JSON is nested too deeply") from None
+        return wrap(data)
 
     def fn_less(self, args):
         return self.lit(args[0].value < args[1].value)
@@ -523,6 +540,13 @@ class _Eval:
         if count > 10_000:
             raise TooLarge(f"value larger than batchlint evaluates (range of {count} numbers)")
         return self.lit([self.lit(i) for i in range(start, start + count)])
+
+
+def _string(node: Node) -> str:
+    """A string argument; ARM's string functions take no other type."""
+    if not isinstance(node.value, str):
+        raise TypeError("expected a string")
+    return node.value
 
 
 def _text(value) -> str:

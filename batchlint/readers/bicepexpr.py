@@ -521,7 +521,7 @@ def _call(expr: syn.Call, scope: Scope) -> Node:
                 return arg
     try:
         return handler(args, expr.loc)
-    except (TypeError, ValueError, IndexError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, IndexError, KeyError, AttributeError, OverflowError) as exc:
         return Unknown(f"{expr.name}() cannot be evaluated here: {exc}", expr.loc)
 
 
@@ -684,7 +684,11 @@ def fn_json(args, loc):
             return Lit([wrap(v) for v in value], loc)
         return Lit(value, loc)
 
-    return wrap(json.loads(_string_arg(args[0])))
+    try:
+        data = json.loads(_string_arg(args[0]))
+    except RecursionError:
+        raise ValueError("the JSON is nested too deeply") from None
+    return wrap(data)
 
 
 def fn_contains(args, loc):
@@ -789,6 +793,8 @@ def fn_union(args, loc):
         for arg in args:
             merged.update(arg.value)
         return Lit(merged, loc)
+    if not all(is_list(a) for a in args):
+        raise TypeError("union() takes objects or arrays, all of one kind")
     items: list[Node] = []
     for arg in args:
         for item in arg.value:
@@ -802,6 +808,8 @@ def fn_array(args, loc):
 
 
 def fn_flatten(args, loc):
+    if not is_list(args[0]):
+        raise TypeError("expected an array")
     out = []
     for item in args[0].value:
         out.extend(item.value if is_list(item) else [item])

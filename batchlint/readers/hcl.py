@@ -245,15 +245,36 @@ def parse(text: str, path: str) -> HclFile:
     return HclFile(path, body, first)
 
 
+#: An exponent without a fraction (``1e5``): Terraform's syntax, which tree-sitter-hcl lacks.
+_BARE_EXPONENT = re.compile(rb"(?<![\w.])[0-9]+[eE][+-]?[0-9]+(?![\w.])")
+
+
+def _syntax_tree(data: bytes):
+    """The tree-sitter tree of ``data``.
+
+    tree-sitter-hcl reads ``1e5`` as ``1`` followed by an error, and ``0x1`` as one number:
+    each bare exponent is handed to it as a hexadecimal literal of the same length, so every
+    offset stays, and the converter, which reads the text from ``data``, sees ``1e5``.
+    """
+    if b"e" in data or b"E" in data:
+        data = _BARE_EXPONENT.sub(lambda m: b"0x" + b"1" * (len(m.group(0)) - 2), data)
+    return _parser().parse(data)
+
+
 def _parse_chunk(data: bytes, path: str, row_offset: int) -> tuple[Body, ParseError | None]:
-    tree = _parser().parse(data)
+    tree = _syntax_tree(data)
     conv = _Converter(data, lambda row, col: None, path)
     conv.row_offset = row_offset
     strings = _multiline_strings(tree.root_node, data)
     conv.bad_offsets = [n.start_byte for n in strings]
     body = conv.body(tree.root_node)
+    if conv.bad_numbers:
+        # Found while converting (tree-sitter takes 0x10 for a number, Terraform does not):
+        # converted again, so that the blocks holding them are broken like any other error.
+        conv.bad_offsets += [n.start_byte for n in conv.bad_numbers]
+        body = conv.body(tree.root_node)
     error = None
-    if strings or tree.root_node.has_error:
+    if strings or tree.root_node.has_error or conv.bad_numbers:
         error = _first_error(tree.root_node, conv, strings)
         if error is not None and row_offset:
             error = ParseError(error.message, error.line + row_offset, error.column)
@@ -266,14 +287,14 @@ def parse_expression(text: str, loc: Location) -> Expr:
     Every node gets ``loc``. Raises ``ParseError`` when the text is not one expression.
     """
     data = f"x = {text}\n".encode()
-    tree = _parser().parse(data)
+    tree = _syntax_tree(data)
     root = tree.root_node
     if root.has_error:
         raise ParseError(f"not a valid expression: {text!r}", loc.line, loc.column)
     conv = _Converter(data, lambda row, col: loc, loc.file)
     body = conv.body(root)
     attr = body.attributes.get("x")
-    if attr is None:
+    if attr is None or conv.bad_numbers:
         raise ParseError(f"not a valid expression: {text!r}", loc.line, loc.column)
     return attr.expr
 
@@ -286,12 +307,12 @@ def parse_template(text: str, loc: Location) -> Expr:
     if "${" not in text and "%{" not in text:
         return Literal(text, loc)
     data = f"x = <<{_MARK}\n{text}\n{_MARK}\n".encode()
-    tree = _parser().parse(data)
+    tree = _syntax_tree(data)
     if tree.root_node.has_error:
         raise ParseError(f"invalid template in string {text[:40]!r}", loc.line, loc.column)
     conv = _Converter(data, lambda row, col: loc, loc.file, wrapped=True)
     attr = conv.body(tree.root_node).attributes.get("x")
-    if attr is None:
+    if attr is None or conv.bad_numbers:
         raise ParseError(f"invalid template in string {text[:40]!r}", loc.line, loc.column)
     return attr.expr
 
@@ -308,6 +329,8 @@ class _Converter:
         self.row_offset = 0
         #: Where quoted strings that run past their line start: their blocks are broken.
         self.bad_offsets: list[int] = []
+        #: Number literals that tree-sitter accepts and Terraform does not (``0x10``).
+        self.bad_numbers: list = []
         self.fixed = fixed
         self.path = path
 
@@ -351,6 +374,8 @@ class _Converter:
         kids = _named(node)
         exprs = [c for c in kids if c.type == "expression"]
         if not kids or kids[0].type != "identifier" or not exprs or node.has_error:
+            return None
+        if any(node.start_byte <= offset < node.end_byte for offset in self.bad_offsets):
             return None
         return Attribute(self.text(kids[0]), self.expr(exprs[0]), self.loc(kids[0]))
 
@@ -428,7 +453,7 @@ class _Converter:
         if kind == "index":
             inner = _named(node)[0]
             if inner.type == "legacy_index":
-                return Index(base, Literal(int(self.text(inner)[1:]), loc), loc)
+                return Index(base, Literal(_number(self.text(inner)[1:]), loc), loc)
             key = next(c for c in _named(inner) if c.type == "expression")
             return Index(base, self.expr(key), loc)
         if kind == "splat":
@@ -440,7 +465,7 @@ class _Converter:
                 elif step.type == "index":
                     index = _named(step)[0]
                     if index.type == "legacy_index":
-                        steps.append(("index", Literal(int(self.text(index)[1:]), loc)))
+                        steps.append(("index", Literal(_number(self.text(index)[1:]), loc)))
                     else:
                         key = next(c for c in _named(index) if c.type == "expression")
                         steps.append(("index", self.expr(key)))
@@ -460,7 +485,12 @@ class _Converter:
     def literal(self, node) -> Expr:
         loc = self.loc(node)
         if node.type == "numeric_lit":
-            return Literal(_number(self.text(node)), loc)
+            text = self.text(node)
+            if not _DECIMAL.fullmatch(text):
+                if node not in self.bad_numbers:
+                    self.bad_numbers.append(node)
+                return Literal(None, loc)
+            return Literal(_number(text), loc)
         if node.type == "bool_lit":
             return Literal(self.text(node) == "true", loc)
         if node.type == "null_lit":
@@ -627,12 +657,16 @@ def unescape(text: str) -> str:
     return _ESCAPE.sub(sub, text)
 
 
+#: A number as Terraform writes it: decimal digits, a fraction, an exponent.
+_DECIMAL = re.compile(r"[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?")
+
+
 def _number(text: str) -> int | float:
-    try:
+    """The value of a decimal literal; past Python's integer digits limit, a float (inf)."""
+    if text.isdigit() and len(text) <= 4000:
         return int(text)
-    except ValueError:
-        value = float(text)
-        return int(value) if value.is_integer() and "e" not in text.lower() else value
+    value = float(text)
+    return int(value) if value.is_integer() and "e" not in text.lower() else value
 
 
 def _dedent(parts: list) -> list:
@@ -701,6 +735,10 @@ def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
             "unterminated string: a quoted string cannot span lines", row + 1, col + 1
         )
     found: list[tuple[int, int, str]] = []
+    for node in conv.bad_numbers:
+        row, col = node.start_point
+        text = conv.text(node)[:30]
+        found.append((row, col, f"invalid number {text!r}: Terraform numbers are decimal"))
     stack = [(root, None)]
     while stack:
         node, block = stack.pop()

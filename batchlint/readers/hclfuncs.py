@@ -303,7 +303,10 @@ def _element(args, loc):
     items = _list(args[0], loc)
     if not items:
         raise EvalError("element() of an empty list", loc)
-    return items[int(to_number(_known(args[1]), loc)) % len(items)]
+    index = int(to_number(_known(args[1]), loc))
+    if index < 0:
+        raise EvalError("element() cannot take a negative index", loc)
+    return items[index % len(items)]
 
 
 def _index(args, loc):
@@ -446,6 +449,8 @@ def _jsondecode(args, loc):
         data = json.loads(text)
     except ValueError as exc:
         raise EvalError(f"jsondecode(): {exc}", loc) from None
+    except RecursionError:
+        raise EvalError("jsondecode(): the JSON is nested too deeply", loc) from None
     return _from_plain(data, args[0].loc or loc)
 
 
