@@ -24,6 +24,9 @@ log = get_logger(__name__)
 class RunResult:
     """What a run found, for the reports.
 
+    ``pools`` holds a ``Pool`` record for each pool, or only its ``PoolPlace`` (name and
+    place) when the run was asked not to keep the values (``Linter(keep_pools=False)``).
+
     ``suppressed`` holds the findings that suppressions or the baseline hid, for reports that
     count them. ``notes`` are run-level lines for the summary, only for what needs attention
     (an old snapshot, a fallback catalog, the region snapshots used). ``catalog_age_days``
@@ -67,6 +70,8 @@ class Linter:
         rule_context: RuleContext,
         read_options: ReadOptions | None = None,
         severities: dict[str, Severity] | None = None,
+        *,
+        keep_pools: bool = True,
     ) -> None:
         self.readers = sorted(readers, key=lambda r: (getattr(r, "priority", 50), r.name))
         self.suffixes = tuple(sorted({s for r in self.readers for s in r.suffixes}))
@@ -74,6 +79,8 @@ class Linter:
         self.ctx = rule_context
         self.read_options = read_options or ReadOptions()
         self.severities = severities or {}
+        #: Whether results hold each ``Pool`` with its values, or only its ``PoolPlace``.
+        self.keep_pools = keep_pools
         self._diagnostic_rules: dict[str, Rule] = {}
         for rule in rules:
             for kind in rule.diagnostic_kinds:
@@ -179,7 +186,9 @@ class Linter:
 
     def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> tuple[list, list]:
         result = self.read(candidate, read_ctx)
-        return result.pools, self.check(result)
+        findings = self.check(result)
+        pools = result.pools if self.keep_pools else [pool.place() for pool in result.pools]
+        return pools, findings
 
     def run(self, paths: list[str], exclude: tuple[str, ...] = (), jobs: int = 1) -> RunResult:
         return self.run_candidates(self.candidates(paths, exclude), jobs)
@@ -194,10 +203,37 @@ class Linter:
             results = parallel.lint_all(self, candidates, read_ctx, jobs)
         else:
             results = (self.lint_one(c, read_ctx) for c in candidates)
+        shared: dict = {}
         for pools, findings in results:
             outcome.pools.extend(pools)
-            outcome.findings.extend(sorted(findings, key=lambda f: f.sort_key))
+            findings.sort(key=lambda f: f.sort_key)
+            outcome.findings.extend(_shared(f, shared) for f in findings)
         return outcome
+
+
+def _shared(finding: Finding, seen: dict) -> Finding:
+    """The finding with its texts and tuples shared with earlier findings that have equal ones.
+
+    A run over many files repeats the same evidence, fixes and often messages thousands of
+    times, and a worker process sends each finding with copies of its own: held once each,
+    they take a fraction of the memory.
+    """
+    share = seen.setdefault
+    loc = finding.location
+    file = share(loc.file, loc.file)
+    return finding._replace(
+        location=loc if file is loc.file else loc._replace(file=file),
+        message=share(finding.message, finding.message),
+        pool=finding.pool and share(finding.pool, finding.pool),
+        fix=finding.fix and share(finding.fix, finding.fix),
+        evidence=_shared_tuple(finding.evidence, seen),
+        subject=_shared_tuple(finding.subject, seen),
+    )
+
+
+def _shared_tuple(items: tuple, seen: dict) -> tuple:
+    items = tuple(seen.setdefault(item, item) for item in items)
+    return seen.setdefault(items, items)
 
 
 def _size(size: int) -> str:

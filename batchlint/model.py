@@ -132,6 +132,22 @@ class Pool(NamedTuple):
     def label(self) -> str:
         return self.name or f"pool at {self.location}"
 
+    def place(self) -> PoolPlace:
+        return PoolPlace(self.label, self.location, self.via)
+
+
+class PoolPlace(NamedTuple):
+    """What a run keeps of a pool once its rules have run: its name and where it is defined.
+
+    Reports count pools and tie findings and suppressions to them by these three fields; the
+    values (a few kilobytes a pool with their places) are kept only for a report that prints
+    them, so that a run over many files does not hold them all.
+    """
+
+    label: str
+    location: Location
+    via: tuple[Location, ...] = ()
+
 
 class Finding(NamedTuple):
     """A problem a rule found, at a position, with a message and where possible a fix."""

@@ -103,7 +103,9 @@ def enabled_rules(plugins: Plugins, opts: LintOptions):
     return rules, severities
 
 
-def build_linter(plugins: Plugins, opts: LintOptions, catalog) -> Linter:
+def build_linter(
+    plugins: Plugins, opts: LintOptions, catalog, *, keep_pools: bool = True
+) -> Linter:
     rules, severities = enabled_rules(plugins, opts)
     ctx = RuleContext(
         catalog=catalog,
@@ -117,18 +119,24 @@ def build_linter(plugins: Plugins, opts: LintOptions, catalog) -> Linter:
         variables=dict(opts.variables),
         max_file_size=opts.max_file_size,
     )
-    return Linter(plugins.readers, rules, ctx, read_options, severities)
+    return Linter(plugins.readers, rules, ctx, read_options, severities, keep_pools=keep_pools)
 
 
-def execute(opts: LintOptions, plugins: Plugins | None = None) -> RunResult:
-    """Lint ``opts.paths``; the result before reporting."""
+def execute(
+    opts: LintOptions, plugins: Plugins | None = None, *, keep_pools: bool = True
+) -> RunResult:
+    """Lint ``opts.paths``; the result before reporting.
+
+    With ``keep_pools=False`` the result lists each pool's ``PoolPlace`` rather than the whole
+    record, which is what the reports other than JSON need.
+    """
     from batchlint.discover import PathError
 
     plugins = plugins or Plugins()
     notes: list[str] = []
     catalog = load_catalog(plugins, opts, notes)
     age = catalog_notes(catalog, opts, notes)
-    linter = build_linter(plugins, opts, catalog)
+    linter = build_linter(plugins, opts, catalog, keep_pools=keep_pools)
     for region, regional in linter.ctx.region_catalogs().items():
         catalog_notes(regional, opts, notes, region=region)
     jobs = opts.jobs if opts.jobs is not None else _cores()
@@ -187,6 +195,11 @@ def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
             )
 
 
+def _reports_pools(opts: LintOptions, plugins: Plugins) -> bool:
+    """Whether a report asked for prints the values of every pool (the JSON report does)."""
+    return any(getattr(plugins.reporters.get(fmt), "needs_pools", False) for fmt, _ in opts.outputs)
+
+
 def _wants_color(stream) -> bool:
     if os.environ.get("NO_COLOR"):
         return False
@@ -206,7 +219,7 @@ def exit_status(result: RunResult, fail_on: str) -> int:
 def lint(opts: LintOptions) -> int:
     plugins = Plugins()
     try:
-        result = execute(opts, plugins)
+        result = execute(opts, plugins, keep_pools=_reports_pools(opts, plugins))
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)

@@ -161,3 +161,36 @@ def test_spawned_workers_give_the_same_results(tree, monkeypatch):
     monkeypatch.setattr(parallel, "SERIAL_BELOW", 1)
     ctx = ReadContext([c.path for c in candidates], linter.read_options)
     assert list(parallel.lint_all(linter, candidates, ctx, jobs=2)) == serial
+
+
+def _execute(tree: Path, keep_pools: bool):
+    from batchlint.run import execute
+
+    opts = LintOptions(paths=["."], as_of=dt.date.fromisoformat(AS_OF), jobs=2)
+    old = os.getcwd()
+    os.chdir(tree)
+    try:
+        return execute(opts, keep_pools=keep_pools)
+    finally:
+        os.chdir(old)
+
+
+def test_a_run_that_keeps_no_pool_values_finds_the_same(tree):
+    # The reports other than JSON get each pool's name and place only.
+    full = _execute(tree, keep_pools=True)
+    places = _execute(tree, keep_pools=False)
+    assert places.findings == full.findings
+    assert places.pools == [pool.place() for pool in full.pools]
+    assert {type(p).__name__ for p in places.pools} == {"PoolPlace"}
+
+
+def test_findings_of_a_run_share_their_repeated_texts(tree):
+    result = _execute(tree, keep_pools=False)
+    first: dict = {}
+    repeats = 0
+    for finding in result.findings:
+        for text in (finding.fix, finding.message, finding.evidence, *finding.evidence):
+            if text is not None:
+                repeats += text in first
+                assert first.setdefault(text, text) is text
+    assert repeats > len(result.findings)

@@ -12,7 +12,7 @@ from test_bicep_reader import read as read_bicep
 from test_terraform_reader import read as read_terraform
 
 from batchlint.reader import ReadContext, ReadOptions, SourceFile
-from batchlint.readers import arm, armexpr, bicepdeploy, terraform_read
+from batchlint.readers import arm, armexpr, bicepdeploy, limits, terraform_read
 from batchlint.readers.arm import ArmReader
 
 
@@ -229,3 +229,10 @@ def test_terraform_module_cycle_through_a_symlink_is_not_followed(tmp_path):
     os.symlink(".", tmp_path / "again")
     out = lint(tmp_path, "main.tf")
     assert "cycle" in out
+
+
+def test_the_weight_memo_stays_small():
+    # It holds the values it weighed; a run over many files must not keep them all alive.
+    for _ in range(limits.MEMO_SIZE * 3):
+        limits.value_too_large([[1, 2], [3]])
+    assert len(limits._memo) <= limits.MEMO_SIZE

@@ -51,7 +51,7 @@ def _lint(argv: list[str]):
         raise UsageError("no paths to lint (try: batchlint baseline create FILE .)")
     opts.baseline = None
     try:
-        return run.execute(opts, run.Plugins())
+        return run.execute(opts, run.Plugins(), keep_pools=False)
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)

@@ -15,7 +15,11 @@ MAX_ELEMENTS = 100_000
 #: The most bits of a computed integer.
 MAX_BITS = 1024
 
+#: The weights of recently weighed arrays and objects, by identity. Each entry holds its value,
+#: so that the identity cannot be reused while the entry is there; that also keeps the value
+#: alive, so the memo stays small rather than holding the parse trees of a whole run.
 _memo: dict[int, tuple[Any, int]] = {}
+MEMO_SIZE = 4096
 
 
 def too_large_reason(what: str) -> str:
@@ -56,7 +60,7 @@ def _weight(value: Any, budget: int) -> int:
         if total > budget:
             return total  # not remembered: only a lower bound
         total += _weight(child, budget - total)
-    if len(_memo) > 200_000:
+    if len(_memo) >= MEMO_SIZE:
         _memo.clear()
     _memo[key] = (inner, total)
     return total

@@ -32,6 +32,10 @@ class _Lazy:
     def __call__(self, *args, **kwargs):
         return self.resolve()(*args, **kwargs)
 
+    @property
+    def needs_pools(self) -> bool:
+        return getattr(self.resolve(), "needs_pools", False)
+
 
 @hookimpl
 def batchlint_reporters():

@@ -13,6 +13,9 @@ class Reporter:
     """Writes a ``RunResult``. ``rules`` maps rule ids to rule classes, for help and links."""
 
     name: ClassVar[str]
+    #: Whether the report prints each pool's values; other reports are given only each pool's
+    #: name and place (``PoolPlace``), so that a run does not hold every pool's values.
+    needs_pools: ClassVar[bool] = False
 
     def __init__(
         self,

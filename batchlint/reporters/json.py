@@ -50,6 +50,7 @@ def document(result) -> dict:
 
 class JsonReporter(Reporter):
     name = "json"
+    needs_pools = True
 
     def report(self, result) -> None:
         json.dump(document(result), self.stream, indent=2, ensure_ascii=False)
