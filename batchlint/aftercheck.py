@@ -11,13 +11,17 @@ from __future__ import annotations
 
 import os
 import stat
+from typing import TYPE_CHECKING
 
-from batchlint import suppress
+from batchlint.discover import path_key
 from batchlint.engine import Linter, RunResult
 from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location
 from batchlint.options import LintOptions
 from batchlint.reader import ParseError, decode
+
+if TYPE_CHECKING:
+    from batchlint import suppress
 
 log = get_logger(__name__)
 
@@ -28,15 +32,27 @@ _JSON = (".json", ".jsonc")
 
 def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
     """Add run-level notes and drop suppressed or baselined findings."""
-    today = opts.as_of or _today()
-    # Only the texts that hold a directive are kept: holding the text of every file of a large
-    # run at once would make memory grow with the number of files.
+    # Only the texts that may hold a directive are kept: holding the text of every file of a
+    # large run at once would make memory grow with the number of files.
     texts = {}
     for path in _files(result):
         text = _read(path, opts.max_file_size)
-        if text is not None and _may_suppress(text):
+        if text is not None and "batchlint" in text:
             texts[path] = text
+    if texts or opts.suppressions:
+        _suppress(result, opts, linter, texts)
 
+    if opts.baseline:
+        from batchlint import baseline
+
+        baseline.apply(result, opts.baseline)
+
+
+def _suppress(result: RunResult, opts: LintOptions, linter: Linter, texts: dict[str, str]):
+    from batchlint import suppress
+
+    today = opts.as_of or _today()
+    texts = {path: text for path, text in texts.items() if _may_suppress(text)}
     known = _known_rules(linter) if _has_directives(texts) else {}
     suppressions, invalid = _collect(texts, result, known)
     suppressions += suppress.from_config(opts.suppressions)
@@ -57,11 +73,6 @@ def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
     if outcome.hidden:
         log.info("%d findings suppressed", len(outcome.hidden))
 
-    if opts.baseline:
-        from batchlint import baseline
-
-        baseline.apply(result, opts.baseline)
-
 
 def _today():
     from batchlint.app import today
@@ -77,7 +88,7 @@ def _files(result: RunResult) -> list[str]:
     paths += [via.file for pool in result.pools for via in pool.via]
     paths += [finding.location.file for finding in result.findings]
     for path in paths:
-        seen.setdefault(suppress.path_key(path), path)
+        seen.setdefault(path_key(path), path)
     return list(seen.values())
 
 
@@ -94,6 +105,8 @@ def _read(path: str, limit: int) -> str | None:
 
 
 def _may_suppress(text: str) -> bool:
+    from batchlint import suppress
+
     return suppress.MARK in text or '"batchlint"' in text
 
 
@@ -113,16 +126,18 @@ def _known_rules(linter: Linter) -> dict[str, str]:
 
 
 def _collect(texts: dict[str, str], result: RunResult, known: dict[str, str]):
+    from batchlint import suppress
+
     suppressions: list[suppress.Suppression] = []
     invalid: list[suppress.Invalid] = []
     pools_by_file: dict[str, list] = {}
     for pool in result.pools:
-        pools_by_file.setdefault(suppress.path_key(pool.location.file), []).append(pool)
+        pools_by_file.setdefault(path_key(pool.location.file), []).append(pool)
     for path, text in texts.items():
         found, bad = suppress.from_comments(path, text, known)
         suppressions += found
         invalid += bad
-        pools = pools_by_file.get(suppress.path_key(path))
+        pools = pools_by_file.get(path_key(path))
         if pools and path.lower().endswith(_JSON) and '"batchlint"' in text:
             found, bad = suppress.from_metadata(path, text, pools, known)
             suppressions += found
@@ -131,6 +146,8 @@ def _collect(texts: dict[str, str], result: RunResult, known: dict[str, str]):
 
 
 def _in_scope(item: suppress.Suppression, files: list[str]) -> bool:
+    from batchlint import suppress
+
     if not item.patterns:
         return True
     return any(suppress.matches_path(f, item.patterns, item.base or ".") for f in files)
@@ -167,8 +184,8 @@ def _merge(result: RunResult, added: list[Finding]) -> None:
     """Add findings keeping file order (as the run read the files), then position."""
     rank: dict[str, int] = {}
     for path in [f.location.file for f in result.findings] + result.files:
-        rank.setdefault(suppress.path_key(path), len(rank))
+        rank.setdefault(path_key(path), len(rank))
     for finding in added:
-        rank.setdefault(suppress.path_key(finding.location.file), len(rank))
+        rank.setdefault(path_key(finding.location.file), len(rank))
     result.findings.extend(added)
-    result.findings.sort(key=lambda f: (rank[suppress.path_key(f.location.file)], f.sort_key[1:]))
+    result.findings.sort(key=lambda f: (rank[path_key(f.location.file)], f.sort_key[1:]))

@@ -22,6 +22,11 @@ class Candidate(NamedTuple):
     explicit: bool  # named on the command line rather than found in a folder
 
 
+def path_key(path: str) -> str:
+    """A path as compared with another: absolute, and folded where the file system folds case."""
+    return os.path.normcase(os.path.abspath(path))
+
+
 def wanted(name: str, suffixes: tuple[str, ...]) -> bool:
     low = name.lower()
     return low.endswith(suffixes)

@@ -23,6 +23,7 @@ import re
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from batchlint.discover import path_key
 from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location, Pool
 
@@ -85,10 +86,6 @@ class Outcome:
         self.kept: list[Finding] = []
         self.hidden: list[Finding] = []
         self.unused: list[Suppression] = []
-
-
-def path_key(path: str) -> str:
-    return os.path.normcase(os.path.abspath(path))
 
 
 # -- reading suppressions --------------------------------------------------------------------
