@@ -164,3 +164,79 @@ def test_a_closed_pipe_keeps_the_exit_status(tmp_path):
     )
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr
+
+
+POOL_BICEP = (
+    "resource p 'Microsoft.Batch/batchAccounts/pools@2024-07-01' = {\n"
+    "  name: 'acct/pool'\n  properties: {}\n}\n"
+)
+#: A line that must not be copied into a report when a module path happens to name its file.
+SECRET = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY"
+
+
+def test_a_bicep_module_that_is_a_device_or_a_pipe_is_never_opened(tmp_path):
+    os.mkfifo(tmp_path / "pipe.bicep")
+    write(
+        tmp_path,
+        "main.bicep",
+        "module a '/dev/zero' = { name: 'a' }\n"
+        "module b './pipe.bicep' = { name: 'b' }\n" + POOL_BICEP,
+    )
+    proc = run_cli("main.bicep", "--no-config", cwd=tmp_path, timeout=30)
+    assert "Traceback" not in proc.stderr
+    assert "main.bicep:1:1: error BL002 module /dev/zero is not read: batchlint reads a .bicep" in (
+        proc.stdout
+    )
+    assert "main.bicep:2:1: error BL002 module ./pipe.bicep is not a regular file" in proc.stdout
+
+
+def test_a_bicepparam_that_uses_a_device_is_not_read(tmp_path):
+    write(tmp_path, "main.bicepparam", "using '/dev/zero'\n")
+    proc = run_cli("main.bicepparam", "--no-config", cwd=tmp_path, timeout=30)
+    assert "main.bicepparam:1:1: error BL002 template /dev/zero named by using is not read" in (
+        proc.stdout
+    )
+
+
+def test_a_bicep_module_that_names_a_file_that_is_no_template_is_not_read(tmp_path):
+    write(tmp_path, "outside/.env", SECRET + "\n")
+    write(tmp_path, "repo/main.bicep", "module m '../outside/.env' = { name: 'm' }\n" + POOL_BICEP)
+    proc = run_cli("main.bicep", "--no-config", cwd=tmp_path / "repo")
+    assert "main.bicep:1:1: error BL002 module ../outside/.env is not read" in proc.stdout
+    assert "AWS_SECRET" not in proc.stdout
+
+
+def test_a_syntax_error_in_a_module_outside_the_folder_quotes_a_short_excerpt(tmp_path):
+    write(tmp_path, "outside/broken.bicep", SECRET + "\n" + POOL_BICEP)
+    write(tmp_path, "repo/main.bicep", "module m '../outside/broken.bicep' = { name: 'm' }\n")
+    proc = run_cli("main.bicep", "--no-config", cwd=tmp_path / "repo")
+    quoted = (
+        "broken.bicep:1:1: error BL001 syntax error: unexpected 'AWS_SECRET_ACCESS_KEY=wJalrXUt'"
+    )
+    assert quoted in proc.stdout
+    assert SECRET[30:40] not in proc.stdout
+
+
+def test_a_terraform_module_outside_the_folder_quotes_a_short_excerpt_and_skips_pipes(tmp_path):
+    write(tmp_path, "outside/broken.tf", f"locals {{\n  a = {SECRET}\n}}\n")
+    os.mkfifo(tmp_path / "outside" / "pipe.tf")
+    write(tmp_path, "repo/main.tf", 'module "m" {\n  source = "../outside"\n}\n')
+    proc = run_cli("main.tf", "--no-config", cwd=tmp_path / "repo", timeout=30)
+    assert "Traceback" not in proc.stderr
+    assert "broken.tf:2:5: error BL001 syntax error: unexpected '= AWS_SECRET_ACCESS_KEY'" in (
+        proc.stdout
+    )
+    assert "wJalrXU" not in proc.stdout
+
+
+def test_a_module_file_over_the_size_limit_is_not_read(tmp_path):
+    write(tmp_path, "big.bicep", "// " + "x" * 5000 + "\n" + POOL_BICEP)
+    write(tmp_path, "main.bicep", "module m './big.bicep' = { name: 'm' }\n")
+    write(tmp_path, "tf/mod/big.tf", "# " + "x" * 5000 + "\n")
+    write(tmp_path, "tf/main.tf", 'module "m" {\n  source = "./mod"\n}\n')
+    proc = run_cli(
+        "main.bicep", "tf/main.tf", "--no-config", "--max-file-size", "4KB", cwd=tmp_path
+    )
+    limit = "is over the --max-file-size limit of 4.0 KB"
+    assert f"big.bicep:1:1: warning BL003 file skipped: 5.0 KB {limit}" in proc.stdout
+    assert f"big.tf:1:1: warning BL003 file skipped: 4.9 KB {limit}" in proc.stdout

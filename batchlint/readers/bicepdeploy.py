@@ -30,7 +30,8 @@ from batchlint.readers.arm import (
 )
 from batchlint.readers.armexpr import relabel
 from batchlint.readers.bicepexpr import Scope, evaluate, iterations
-from batchlint.readers.bicepfiles import is_registry, load, reported_through
+from batchlint.readers.bicepfiles import TEMPLATE_SUFFIXES, is_registry, load, reported_through
+from batchlint.readers.limits import check_file_size, diagnostic_kind
 from batchlint.values import Lit, Node, Unknown, get, is_obj, to_value
 
 log = get_logger(__name__)
@@ -101,6 +102,8 @@ class _Walk:
             return
         target = os.path.normpath(os.path.join(os.path.dirname(path), using.source))
         what = f"template {using.source} named by using"
+        if not self._template_path(target, using.loc, what):
+            return
         if target.lower().endswith((".json", ".jsonc")):
             # A .bicepparam file may give the values of an ARM JSON template.
             root = self._arm_file(target, using.loc, what)
@@ -189,6 +192,25 @@ class _Walk:
 
     # -- following other files --------------------------------------------------------------
 
+    def _template_path(self, path: str, at: Location, what: str) -> bool:
+        """Whether a module or ``using`` target may be read: a regular file whose name says it
+        is a template, wherever it is (as the Bicep compiler reads it). Anything else, such as
+        a device, a pipe or a file that is not a template, is never opened, so a run cannot
+        block on it or quote from it."""
+        display = self.ctx.display_path(path)
+        if not path.lower().endswith(TEMPLATE_SUFFIXES):
+            message = (
+                f"{what} is not read: batchlint reads a .bicep file or an ARM JSON template "
+                f"there ({display})"
+            )
+            self._diagnostic("module-not-found", at, message)
+            return False
+        if os.path.exists(path) and not os.path.isfile(path):
+            message = f"{what} is not a regular file ({display}); it is not read"
+            self._diagnostic("module-not-found", at, message)
+            return False
+        return True
+
     def _follow(self, path: str, at: Location | None, what: str):
         """A referenced file parsed, or None (with a diagnostic) when it cannot be."""
         display = self.ctx.display_path(path)
@@ -203,7 +225,8 @@ class _Walk:
             self._diagnostic("parse-error", at or Location(display, 1), message)
             return None
         except ParseError as exc:
-            self._diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
+            where = Location(display, exc.line, exc.column)
+            self._diagnostic(diagnostic_kind(exc), where, exc.message)
             return None
         if display not in self.result.depends_on:
             self.result.depends_on.append(display)
@@ -342,6 +365,8 @@ class _Walk:
         if len(stack) > MAX_MODULE_DEPTH:
             log.debug("%s: modules nested too deeply, %s not followed", decl.loc, source)
             return
+        if not self._template_path(target, decl.loc, f"module {source}"):
+            return
         if target.lower().endswith((".json", ".jsonc")):
             self._arm_module(decl, target, scope, via, conditions)
             return
@@ -411,12 +436,14 @@ class _Walk:
             self._diagnostic("module-not-found", at, f"{what} does not exist ({display})")
             return None
         try:
+            check_file_size(target, self.ctx.options.max_file_size)
             root, _ = parse_json_file(target, display, self.ctx)
         except OSError as exc:
             self._diagnostic("parse-error", at, f"cannot read {display}: {exc.strerror}")
             return None
         except ParseError as exc:
-            self._diagnostic("parse-error", Location(display, exc.line, exc.column), exc.message)
+            where = Location(display, exc.line, exc.column)
+            self._diagnostic(diagnostic_kind(exc), where, exc.message)
             return None
         if not is_template(root):
             self._diagnostic("parse-error", at, f"{what} is not an ARM template ({display})")

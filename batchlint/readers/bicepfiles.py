@@ -15,6 +15,7 @@ from batchlint.reader import ParseError, ReadContext
 from batchlint.readers import bicepparse
 from batchlint.readers.bicepexpr import REGISTRY_PREFIXES
 from batchlint.readers.bicepsyntax import BicepFile, Module
+from batchlint.readers.limits import check_file_size
 
 #: What a module or a ``using`` line may name: a Bicep file or an ARM JSON template.
 TEMPLATE_SUFFIXES = (".bicep", ".json", ".jsonc")
@@ -33,6 +34,8 @@ def load(ctx: ReadContext, path: str, display: str, text: str | None = None) -> 
     """
 
     def build(_):
+        if text is None:
+            check_file_size(path, ctx.options.max_file_size)
         body = ctx.read_text(path) if text is None else text
         return bicepparse.parse(body, display, bicepparam=path.lower().endswith(".bicepparam"))
 

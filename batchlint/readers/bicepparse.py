@@ -53,6 +53,7 @@ from batchlint.readers.bicepsyntax import (
     Var,
     reassociate,
 )
+from batchlint.readers.limits import excerpt
 
 #: Repairs are made one at a time, each followed by a new parse; a file needing more is left as
 #: the parser sees it (its later errors are reported as they are).
@@ -338,7 +339,7 @@ class _Builder:
                 column,
             )
         first = self.text(node).split()
-        token = first[0][:40] if first else self.text(node)[:40]
+        token = excerpt(first[0] if first else self.text(node))
         return SyntaxProblem(f"syntax error: unexpected {token!r}", line, column)
 
     def _unbalanced(self, node) -> bool:

@@ -19,6 +19,7 @@ from typing import Any
 
 from batchlint.model import Location
 from batchlint.reader import ParseError
+from batchlint.readers.limits import excerpt
 
 # -- expressions ---------------------------------------------------------------------------
 
@@ -290,12 +291,12 @@ def parse_expression(text: str, loc: Location) -> Expr:
     tree = _syntax_tree(data)
     root = tree.root_node
     if root.has_error:
-        raise ParseError(f"not a valid expression: {text!r}", loc.line, loc.column)
+        raise ParseError(f"not a valid expression: {excerpt(text)!r}", loc.line, loc.column)
     conv = _Converter(data, lambda row, col: loc, loc.file)
     body = conv.body(root)
     attr = body.attributes.get("x")
     if attr is None or conv.bad_numbers:
-        raise ParseError(f"not a valid expression: {text!r}", loc.line, loc.column)
+        raise ParseError(f"not a valid expression: {excerpt(text)!r}", loc.line, loc.column)
     return attr.expr
 
 
@@ -309,11 +310,11 @@ def parse_template(text: str, loc: Location) -> Expr:
     data = f"x = <<{_MARK}\n{text}\n{_MARK}\n".encode()
     tree = _syntax_tree(data)
     if tree.root_node.has_error:
-        raise ParseError(f"invalid template in string {text[:40]!r}", loc.line, loc.column)
+        raise ParseError(f"invalid template in string {excerpt(text)!r}", loc.line, loc.column)
     conv = _Converter(data, lambda row, col: loc, loc.file, wrapped=True)
     attr = conv.body(tree.root_node).attributes.get("x")
     if attr is None or conv.bad_numbers:
-        raise ParseError(f"invalid template in string {text[:40]!r}", loc.line, loc.column)
+        raise ParseError(f"invalid template in string {excerpt(text)!r}", loc.line, loc.column)
     return attr.expr
 
 
@@ -737,7 +738,7 @@ def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
     found: list[tuple[int, int, str]] = []
     for node in conv.bad_numbers:
         row, col = node.start_point
-        text = conv.text(node)[:30]
+        text = excerpt(conv.text(node))
         found.append((row, col, f"invalid number {text!r}: Terraform numbers are decimal"))
     stack = [(root, None)]
     while stack:
@@ -757,7 +758,7 @@ def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
             found.append((row, col, message))
         elif node.is_error:
             row, col = node.start_point
-            snippet = conv.text(node).split("\n", 1)[0][:30]
+            snippet = excerpt(conv.text(node))
             found.append((row, col, f"syntax error: unexpected {snippet!r}"))
         if node.has_error:
             stack.extend((c, block) for c in node.children)
@@ -772,4 +773,4 @@ def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
 def _rest_of_line(data: bytes, offset: int) -> str:
     end = data.find(b"\n", offset)
     text = data[offset : end if end >= 0 else len(data)].decode("utf-8", "replace").strip()
-    return text[:30] or "end of line"
+    return excerpt(text) or "end of line"

@@ -1,4 +1,5 @@
-"""How large a computed value the static evaluators build before giving ``Unknown``.
+"""How large a computed value the static evaluators build before giving ``Unknown``, and how
+large a file another file refers to may be.
 
 A few doubling steps (``concat(x, x)``, ``'${x}${x}'``, ``{a: x, b: x}``) make a value too large
 to hold; a value past these limits is ``Unknown`` with the reason instead.
@@ -6,7 +7,10 @@ to hold; a value past these limits is ``Unknown`` with the reason instead.
 
 from __future__ import annotations
 
+import os
 from typing import Any
+
+from batchlint.reader import ParseError
 
 #: The longest string an evaluator builds.
 MAX_CHARS = 1_000_000
@@ -78,3 +82,45 @@ def value_too_large(value: Any) -> str | None:
         if count > MAX_ELEMENTS:
             return too_large_reason(f"more than {MAX_ELEMENTS} array or object elements")
     return None
+
+
+#: The most characters of a file's text that a message quotes.
+MAX_EXCERPT = 30
+
+
+def excerpt(text: str) -> str:
+    """What a syntax error quotes of the text where it is: at most ``MAX_EXCERPT`` characters
+    of one line. Enough to find the place; too little to copy out a file that a module path
+    happens to name (a module is read wherever it is, as Terraform and Bicep read it)."""
+    return text.split("\n", 1)[0][:MAX_EXCERPT]
+
+
+class FileTooLarge(ParseError):
+    """A file another file refers to is over ``--max-file-size``: reported as skipped."""
+
+
+def diagnostic_kind(error: ParseError) -> str:
+    """The kind of diagnostic a ``ParseError`` from reading a file is reported as."""
+    return "file-skipped" if isinstance(error, FileTooLarge) else "parse-error"
+
+
+def check_file_size(path: str, limit: int) -> None:
+    """Raise ``FileTooLarge`` for a file that another file refers to (a module, a template, a
+    sibling in a Terraform folder) when it is larger than ``--max-file-size`` (0: no limit),
+    before any of it is read: the limit the files named on the command line have."""
+    if not limit:
+        return
+    size = os.stat(path).st_size
+    if size > limit:
+        raise FileTooLarge(
+            f"file skipped: {_size(size)} is over the --max-file-size limit of {_size(limit)}", 1
+        )
+
+
+def _size(size: int) -> str:
+    """A file size as the engine's messages give it: bytes, KB or MB (of 1024)."""
+    if size < 1024:
+        return f"{size} byte{'' if size == 1 else 's'}"
+    if round(size / 1024, 1) < 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1048576:.1f} MB"

@@ -18,6 +18,7 @@ from batchlint.reader import ParseError, ReadContext, parse_json_file
 from batchlint.readers import hcl
 from batchlint.readers.hcljson import body_from_json
 from batchlint.readers.hcltypes import Type, parse_type
+from batchlint.readers.limits import check_file_size
 
 log = get_logger(__name__)
 
@@ -115,6 +116,8 @@ def parse_file(path: str, ctx: ReadContext, display: str) -> hcl.HclFile:
 
 
 def _parse(path: str, ctx: ReadContext, display: str) -> hcl.HclFile:
+    if path not in ctx.inputs:  # an input was held to the limit when it was read
+        check_file_size(path, ctx.options.max_file_size)
     if path.endswith(".json"):
         root, _ = parse_json_file(path, display, ctx)
         return hcl.HclFile(display, body_from_json(root))

@@ -19,6 +19,7 @@ from batchlint.model import Diagnostic, Location, Pool, ReadResult, Value
 from batchlint.reader import ParseError, ReadContext, SourceFile, looks_relevant
 from batchlint.readers import hcl
 from batchlint.readers.hclexpr import NoReferences, Scope, evaluate, relabel
+from batchlint.readers.limits import diagnostic_kind
 from batchlint.readers.terraform_config import (
     CONFIG_SUFFIXES,
     ModuleCall,
@@ -77,7 +78,8 @@ def _read_variables_file(source: SourceFile, ctx: ReadContext) -> ReadResult:
 
 
 def _parse_diagnostic(display: str, error: ParseError) -> Diagnostic:
-    return Diagnostic("parse-error", Location(display, error.line, error.column), error.message)
+    where = Location(display, error.line, error.column)
+    return Diagnostic(diagnostic_kind(error), where, error.message)
 
 
 def _duplicates_in(config: ModuleConfig, path: str, ctx: ReadContext) -> list[Diagnostic]:
