@@ -6,7 +6,6 @@ import os
 import sys
 
 from batchlint.app import Plugins, today
-from batchlint.atomic import write_atomically
 from batchlint.catalog import CatalogError
 from batchlint.engine import Linter, RunResult
 from batchlint.log import get as get_logger
@@ -187,6 +186,8 @@ def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
             factory(sys.stdout, color=color, rules=rules, options=vars(opts)).report(result)
             sys.stdout.flush()
         else:
+            from batchlint.atomic import write_atomically
+
             write_atomically(
                 target,
                 lambda stream, f=factory: f(
