@@ -102,14 +102,15 @@ def checkov_args(checkov: str, target: str) -> list[str]:
     return [checkov, "-d", target, "--framework", "arm", "bicep", "terraform"]
 
 
-def tree(work: Path, files: int, seed: int) -> Path:
+def tree(work: Path, files: int, seed: int, clean: bool = False) -> Path:
     """The generated repository of ``files`` files, made once and reused."""
-    target = work / f"tree-{files}-seed{seed}"
+    name = f"{'clean-' if clean else ''}tree-{files}-seed{seed}"
+    target = work / name
     if not target.exists():
-        partial = work / f".partial-{files}-seed{seed}"
+        partial = work / f".partial-{name}"
         if partial.exists():
             shutil.rmtree(partial)
-        generate.generate(partial, files, seed)
+        generate.generate(partial, files, seed, clean)
         partial.rename(target)
     return target
 
@@ -220,13 +221,32 @@ def main_table(args, env: dict, work: Path) -> str:
     if len(args.sizes) >= 2:
         small, large = min(args.sizes), max(args.sizes)
         for jobs in args.jobs:
-            grow = memory[(large, jobs)] - memory[(small, jobs)]
             table.add(
                 f"peak memory {small:,} → {large:,} files, --jobs {jobs}",
-                f"{memory[(small, jobs)]:.0f} → {memory[(large, jobs)]:.0f} MB (+{grow:.0f} MB)",
+                _growth(memory[(small, jobs)], memory[(large, jobs)]),
+                "",
+            )
+        # The same sizes without findings: what a run holds per file, apart from its report.
+        clean = {}
+        for files in (small, large):
+            target = str(tree(work, files, args.seed, clean=True))
+            runs = {f"j{jobs}": batchlint + lint_args(target, jobs) for jobs in args.jobs}
+            samples = repeat(runs, 1, env)
+            for jobs in args.jobs:
+                runs_of = samples[f"j{jobs}"]
+                clean[(files, jobs)] = (max_rss(runs_of), linted(runs_of[0]))
+        for jobs in args.jobs:
+            table.add(
+                f"peak memory {small:,} → {large:,} files without findings "
+                f"({clean[(large, jobs)][1]}), --jobs {jobs}",
+                _growth(clean[(small, jobs)][0], clean[(large, jobs)][0]),
                 "",
             )
     return f"{machine()}\n\n{table.markdown()}"
+
+
+def _growth(small: float, large: float) -> str:
+    return f"{small:.0f} → {large:.0f} MB (+{large - small:.0f} MB)"
 
 
 def break_even(args, env: dict, work: Path) -> str:
