@@ -110,7 +110,13 @@ def tree(work: Path, files: int, seed: int, clean: bool = False) -> Path:
         partial = work / f".partial-{name}"
         if partial.exists():
             shutil.rmtree(partial)
-        generate.generate(partial, files, seed, clean)
+        # In a process of its own: a child's peak memory, as wait4 gives it, starts from the
+        # size of this process when it forks, and generating 10,000 files in here would make
+        # this process larger than the runs it measures.
+        script = Path(generate.__file__)
+        cmd = [sys.executable, str(script), str(partial), "--files", str(files)]
+        cmd += ["--seed", str(seed), *(["--clean"] if clean else [])]
+        subprocess.run(cmd, check=True, capture_output=True)
         partial.rename(target)
     return target
 
