@@ -42,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import generate  # noqa: E402  (the sibling script, importable once its folder is on the path)
 
 AS_OF = "2026-01-01"
+TAIL = 4096
 SUMMARY = re.compile(r" in (\d+) files? \((\d+) pools?\)")
 
 
@@ -58,14 +59,16 @@ class Sample:
 
 def measure(cmd: list[str], env: dict[str, str], cwd: str | None = None) -> Sample:
     """Run ``cmd`` to the end; its wall time, CPU time and peak memory, workers included."""
-    with tempfile.TemporaryFile("w+", encoding="utf-8", errors="replace") as out:
+    with tempfile.TemporaryFile("w+b") as out:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, env=env, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
         wall = time.perf_counter() - start
         proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read()
+        # Only the end, where the summary line is: a child's peak memory as wait4 gives it
+        # counts this process's size when the child starts, so this process must stay small.
+        out.seek(max(0, out.seek(0, os.SEEK_END) - TAIL))
+        text = out.read().decode("utf-8", "replace")
     # ru_maxrss is in kilobytes on Linux and in bytes on macOS.
     rss = usage.ru_maxrss / (1024 * 1024 if sys.platform == "darwin" else 1024)
     return Sample(wall, usage.ru_utime + usage.ru_stime, rss, proc.returncode, text)
