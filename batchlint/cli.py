@@ -198,8 +198,9 @@ def lint_parser() -> argparse.ArgumentParser:
     )
     catalog.add_argument(
         "--live",
-        action="store_true",
-        help="check against the live list of a Batch account (--endpoint)",
+        action=argparse.BooleanOptionalAction,
+        help="check against the live list of a Batch account (--endpoint); --no-live: against "
+        "the snapshot, even when the configuration sets source: live (an offline hook)",
     )
     catalog.add_argument("--endpoint", metavar="URL", help="Batch account endpoint for --live")
     catalog.add_argument(
@@ -302,9 +303,10 @@ def parse_lint_args(argv: list[str]) -> tuple[LintOptions, argparse.Namespace]:
         value = getattr(args, name)
         if value is not None:
             explicit[name] = value
-    for name in ("live", "refresh"):
-        if getattr(args, name):
-            explicit[name] = True
+    if args.live is not None:
+        explicit["live"] = args.live
+    if args.refresh:
+        explicit["refresh"] = True
     for name in ("parameter_files", "var_files", "exclude"):
         if getattr(args, name):
             explicit[name] = list(getattr(args, name))

@@ -29,6 +29,8 @@ def replacement(pool, pair, verb: str = "use") -> str | None:
     """What to move to: the lifecycle successor when this catalog lists it, else the nearest
     supported images that run on the pool's CPU."""
     successor, listed = successor_in(pair)
+    if successor and listed:
+        return f"{verb} {successor}"
     nearest = []
     if pair.image is not None:
         own = tuple(norm(part) for part in pair.image)
@@ -38,8 +40,6 @@ def replacement(pool, pair, verb: str = "use") -> str | None:
             if e.key != own
         ][:3]
     examples = "; ".join(entry_text(e) for e in nearest)
-    if successor and listed:
-        return f"{verb} {successor}"
     if successor:
         text = f"{verb} {successor} (its successor, which {pair.catalog.info.label()} does not list"
         return text + (f"; it does list {examples})" if examples else ")")

@@ -308,3 +308,29 @@ def test_bicep_module_cycle_is_reported_and_not_followed(tmp_path):
     assert proc.returncode == 1
     assert "a.bicep:1:1: error BL001 module ./b.bicep is used in a cycle" in proc.stdout
     assert "b.bicep:1:1: error BL001 module ./a.bicep is used in a cycle" in proc.stdout
+
+
+def test_configuration_file_given_as_a_variables_file_is_an_error_at_its_first_block(tmp_path):
+    (tmp_path / "main.tf").write_text(TERRAFORM_POOL)
+    proc = lint(tmp_path, "main.tf", "--var-file", "main.tf")
+    assert proc.returncode == 1
+    assert (
+        "main.tf:2:1: error BL001 not a variables file: it holds a 'resource' block, and a "
+        "variables file only sets name = value"
+    ) in proc.stdout
+    assert "in 1 file (1 pool)" in proc.stdout
+
+
+@pytest.mark.parametrize("text", ["[1, 2]\n", '{"a": 1}\n'], ids=["array", "object"])
+def test_parameters_option_naming_no_parameters_file_is_an_error_at_the_file(tmp_path, text):
+    (tmp_path / "azuredeploy.json").write_text(
+        '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+        'deploymentTemplate.json#", "resources": []}\n'
+    )
+    (tmp_path / "values.json").write_text(text)
+    proc = lint(tmp_path, "azuredeploy.json", "-p", "values.json")
+    assert proc.returncode == 1
+    assert (
+        'values.json:1:1: error BL001 not a parameters file: it has no "parameters" object, '
+        "so none of its values is used"
+    ) in proc.stdout

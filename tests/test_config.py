@@ -208,6 +208,16 @@ def test_images_on_the_command_line_replace_a_live_source_from_the_file(here):
     assert (opts.live, opts.images) == (False, "snap.json")
 
 
+def test_no_live_on_the_command_line_turns_a_live_source_from_the_file_off(here, capsys):
+    # A hook that must run offline keeps the configuration and lints against the snapshot.
+    _write(here, ".batchlint.yaml", "catalog: {source: live, endpoint: 'https://a.b'}\n")
+    assert _options("--no-live").live is False
+    assert _options().live is True
+    _write(here, "pool.json", '{"id": "p", "vmSize": "Standard_D2s_v5"}\n')
+    assert main(["pool.json", "--no-live", "--as-of", "2026-12-03"]) in (0, 1)
+    assert "bundled snapshot" in capsys.readouterr().out
+
+
 def test_toml_dates_are_read_as_dates(here):
     _write(
         here,

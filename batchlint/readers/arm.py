@@ -162,6 +162,16 @@ class ArmReader:
             used.append(display)
             params = get(root, "parameters")
             if not is_obj(params):
+                # A deployment refuses it too; its values are not used.
+                where = root.loc or Location(display, 1)
+                result.diagnostics.append(
+                    Diagnostic(
+                        "parse-error",
+                        Location(display, where.line, where.column),
+                        'not a parameters file: it has no "parameters" object, so none of '
+                        "its values is used",
+                    )
+                )
                 continue
             for name, entry in params.value.items():
                 values[name.lower()] = _parameter_file_value(name, entry, display)

@@ -146,7 +146,10 @@ def _read_configuration(source: SourceFile, ctx: ReadContext) -> ReadResult:
 
 def _root_instance(config: ModuleConfig, ctx: ReadContext, emitter: _Emitter) -> ModuleInstance:
     def build(_folder: str) -> ModuleInstance:
-        return ModuleInstance(config, root_inputs(config, ctx, emitter.report_file_error))
+        def report(path: str, error: ParseError) -> None:
+            emitter.report_file_error(path, error, variables=True)
+
+        return ModuleInstance(config, root_inputs(config, ctx, report))
 
     # Dropped with the parse results when the run moves on: building it again gives the same
     # values, and the errors it reports are reported once (``_reported``).
@@ -230,10 +233,14 @@ class _Emitter:
 
     # -- diagnostics ----------------------------------------------------------------------
 
-    def report_file_error(self, path: str, error: ParseError) -> None:
+    def report_file_error(self, path: str, error: ParseError, variables: bool = False) -> None:
+        """Report a file that cannot be used; ``variables``: as a variables file (tfvars)."""
         reported = _reported(self.ctx)
-        if path in reported or path in self.ctx.inputs:
-            return  # an input reports its own errors when it is read
+        # An input reports its own errors when it is read, unless it is read as something else
+        # here: a configuration file given as --var-file.
+        own = not variables or path.lower().endswith((".tfvars", ".tfvars.json"))
+        if path in reported or (own and path in self.ctx.inputs):
+            return
         reported.add(path)
         display = self.ctx.display_path(path)
         self.result.diagnostics.append(_parse_diagnostic(display, error))

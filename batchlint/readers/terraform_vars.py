@@ -57,6 +57,15 @@ def read_tfvars(path: str, ctx: ReadContext, display: str) -> dict[str, Node]:
     parsed = parse_file(path, ctx, display)
     if parsed.error is not None:
         raise parsed.error
+    if parsed.body.blocks:
+        # As Terraform says of a configuration file given as -var-file: blocks are not allowed.
+        block = parsed.body.blocks[0]
+        raise ParseError(
+            f"not a variables file: it holds a {block.type!r} block, and a variables file only "
+            "sets name = value",
+            block.loc.line,
+            block.loc.column,
+        )
     scope = Scope(NoReferences())
     return {
         name: relabel(evaluate(attr.expr, scope), display)
