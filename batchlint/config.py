@@ -202,6 +202,9 @@ def apply(opts: LintOptions, explicit: dict, *, no_config: bool = False) -> None
         for name, value in settings(config, known).items():
             setattr(opts, name, value)
             opts.sources[name] = config.display
+        if "images" in opts.sources:
+            # A snapshot that cannot be read is reported where the file names it.
+            opts.sources["images"] = f"{config.display}:{config.line_of(('catalog', 'snapshot'))}"
 
     for name, value in explicit.items():
         setattr(opts, name, value)

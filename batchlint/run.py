@@ -32,6 +32,9 @@ def load_catalog(plugins: Plugins, opts: LintOptions, notes: list[str] | None = 
     try:
         catalog = _source(plugins, name).load(opts)
     except CatalogError as exc:
+        where = opts.sources.get("images")
+        if name == "snapshot" and where and where != "command line":
+            exc.args = (f"{exc} (catalog.snapshot, {where})",)
         if name != "live" or opts.fallback != "snapshot" or getattr(exc, "exit_code", 2) != 3:
             raise
         catalog = _source(plugins, "snapshot" if opts.images else "bundled").load(opts)

@@ -218,6 +218,15 @@ def test_no_live_on_the_command_line_turns_a_live_source_from_the_file_off(here,
     assert "bundled snapshot" in capsys.readouterr().out
 
 
+def test_a_configured_snapshot_that_cannot_be_read_is_reported_at_its_key(here, capsys):
+    _write(here, ".batchlint.yaml", "fail-on: error\ncatalog:\n  snapshot: catalog/eastus.json\n")
+    _write(here, "pool.json", '{"id": "p", "vmSize": "Standard_D2s_v5"}\n')
+    assert main(["pool.json"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read the image list" in err
+    assert "(catalog.snapshot, .batchlint.yaml:3)" in err
+
+
 def test_toml_dates_are_read_as_dates(here):
     _write(
         here,
