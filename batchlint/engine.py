@@ -33,7 +33,16 @@ class RunResult:
     counts from the catalog's date to the evaluation date; None when the catalog has no date.
     """
 
-    __slots__ = ("pools", "findings", "files", "catalog", "suppressed", "notes", "catalog_age_days")
+    __slots__ = (
+        "pools",
+        "findings",
+        "files",
+        "catalog",
+        "suppressed",
+        "notes",
+        "catalog_age_days",
+        "read_files",
+    )
 
     def __init__(
         self,
@@ -52,6 +61,9 @@ class RunResult:
         self.suppressed = suppressed if suppressed is not None else []
         self.notes = notes if notes is not None else []
         self.catalog_age_days = catalog_age_days
+        #: Files read besides ``files`` (parameters, variables, modules), which no report of
+        #: the run may overwrite.
+        self.read_files: set[str] = set()
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
@@ -184,11 +196,12 @@ class Linter:
             out.append(_rule_failed(rule, pool, exc))
         return out
 
-    def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> tuple[list, list]:
+    def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> tuple[list, list, list]:
+        """(pools, findings, other files read) of one file."""
         result = self.read(candidate, read_ctx)
         findings = self.check(result)
         pools = result.pools if self.keep_pools else [pool.place() for pool in result.pools]
-        return pools, findings
+        return pools, findings, result.depends_on
 
     def run(self, paths: list[str], exclude: tuple[str, ...] = (), jobs: int = 1) -> RunResult:
         return self.run_candidates(self.candidates(paths, exclude), jobs)
@@ -204,8 +217,9 @@ class Linter:
         else:
             results = (self.lint_one(c, read_ctx) for c in candidates)
         shared: dict = {}
-        for pools, findings in results:
+        for pools, findings, read in results:
             outcome.pools.extend(pools)
+            outcome.read_files.update(read)
             findings.sort(key=lambda f: f.sort_key)
             outcome.findings.extend(_shared(f, shared) for f in findings)
         return outcome

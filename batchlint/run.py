@@ -174,12 +174,9 @@ def postprocess(result: RunResult, opts: LintOptions, linter: Linter) -> None:
 
 def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
     rules = {cls.id: cls for cls in plugins.rule_classes}
-    linted = {os.path.realpath(path) for path in result.files}
     for _, target in opts.outputs:
-        if target is not None and os.path.realpath(target) in linted:
-            raise UsageError(
-                f"--output {target} is one of the files being linted; not overwriting it"
-            )
+        if target is not None:
+            refuse_to_overwrite(target, result, opts, "--output")
     for fmt, target in opts.outputs:
         factory = plugins.reporters.get(fmt)
         if factory is None:
@@ -197,6 +194,28 @@ def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
                     stream, color=bool(opts.color), rules=rules, options=vars(opts)
                 ).report(result),
             )
+
+
+def refuse_to_overwrite(
+    target: str, result: RunResult, opts: LintOptions, what: str, *, definitions_only=False
+) -> None:
+    """A ``UsageError`` when ``target`` is a file the run linted or read (a parameters file, a
+    variables file, a module): writing there would replace the user's file.
+
+    ``definitions_only``: of the linted files, only those that define pools or have findings
+    count (a baseline found by the folder walk is linted too, and is meant to be rewritten).
+    """
+    files = result.files
+    if definitions_only:
+        files = [p.location.file for p in result.pools] + [f.location.file for f in result.findings]
+    linted = {os.path.realpath(path) for path in files}
+    read = {os.path.realpath(path) for path in result.read_files}
+    read |= {os.path.realpath(p) for p in (*opts.parameter_files, *opts.var_files)}
+    real = os.path.realpath(target)
+    if real in linted:
+        raise UsageError(f"{what} {target} is one of the files being linted; not overwriting it")
+    if real in read:
+        raise UsageError(f"{what} {target} is a file this run read; not overwriting it")
 
 
 def _reports_pools(opts: LintOptions, plugins: Plugins) -> bool:

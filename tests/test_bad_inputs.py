@@ -334,3 +334,57 @@ def test_parameters_option_naming_no_parameters_file_is_an_error_at_the_file(tmp
         'values.json:1:1: error BL001 not a parameters file: it has no "parameters" object, '
         "so none of its values is used"
     ) in proc.stdout
+
+
+PARAMETERS = (
+    '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+    'deploymentParameters.json#", "contentVersion": "1.0.0.0", "parameters": {}}\n'
+)
+TEMPLATE = (
+    '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
+    'deploymentTemplate.json#", "resources": []}\n'
+)
+
+
+@pytest.mark.parametrize(
+    ("files", "args", "target"),
+    [
+        ({"a.json": TEMPLATE, "a.parameters.json": PARAMETERS}, ["a.json"], "a.parameters.json"),
+        ({"a.json": TEMPLATE, "p.json": PARAMETERS}, ["a.json", "-p", "p.json"], "p.json"),
+        (
+            {"main.tf": TERRAFORM_POOL, "terraform.tfvars": "x = 1\n"},
+            ["main.tf"],
+            "terraform.tfvars",
+        ),
+        ({"main.tf": TERRAFORM_POOL, "variables.tf": "x = 1\n"}, ["main.tf"], "variables.tf"),
+        (
+            {"main.tf": TERRAFORM_POOL, "x.tfvars": "x = 1\n"},
+            ["main.tf", "--var-file", "x.tfvars"],
+            "x.tfvars",
+        ),
+    ],
+    ids=["parameters-beside", "parameters-option", "tfvars", "sibling-tf", "var-file"],
+)
+def test_output_never_replaces_a_file_the_run_read(tmp_path, files, args, target):
+    for name, text in files.items():
+        (tmp_path / name).write_text(text)
+    proc = lint(tmp_path, *args, "--output", target)  # lint() checks that no file changed
+    assert proc.returncode == 2
+    assert f"--output {target} is a file this run read; not overwriting it" in proc.stderr
+
+
+def test_baseline_is_never_written_over_a_linted_template(tmp_path):
+    (tmp_path / "main.tf").write_text(TERRAFORM_POOL)
+    before = (tmp_path / "main.tf").read_bytes()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
+    run = subprocess.run(
+        [sys.executable, "-m", "batchlint", "baseline", "create", "main.tf", "main.tf"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 2
+    assert "baseline main.tf is one of the files being linted; not overwriting it" in run.stderr
+    assert (tmp_path / "main.tf").read_bytes() == before

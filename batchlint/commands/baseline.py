@@ -38,7 +38,7 @@ def main(argv: list[str]) -> int:
     return _create(path, args[2:]) if action == "create" else _prune(path, args[2:])
 
 
-def _lint(argv: list[str]):
+def _lint(argv: list[str], baseline_path: str):
     """The findings of a lint run with ``argv`` (no baseline of its own), or an exit status."""
     from batchlint import run
     from batchlint.catalog import CatalogError
@@ -51,16 +51,19 @@ def _lint(argv: list[str]):
         raise UsageError("no paths to lint (try: batchlint baseline create FILE .)")
     opts.baseline = None
     try:
-        return run.execute(opts, run.Plugins(), keep_pools=False)
+        result = run.execute(opts, run.Plugins(), keep_pools=False)
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
+    # The baseline is written where the run read nothing.
+    run.refuse_to_overwrite(baseline_path, result, opts, "baseline", definitions_only=True)
+    return result
 
 
 def _create(path: str, argv: list[str]) -> int:
     from batchlint import baseline
 
-    result = _lint(argv)
+    result = _lint(argv, path)
     if isinstance(result, int):
         return result
     entries = baseline.entries_for(result.findings, path)
@@ -73,7 +76,7 @@ def _prune(path: str, argv: list[str]) -> int:
     from batchlint import baseline
 
     entries = baseline.load(path)
-    result = _lint(argv)
+    result = _lint(argv, path)
     if isinstance(result, int):
         return result
     kept, dropped = baseline.prune(entries, result.findings, result.files, path)

@@ -36,7 +36,7 @@ from batchlint.readers.terraform_eval import (
     instances,
 )
 from batchlint.readers.terraform_pool import is_azapi_pool_type, pool_from_azurerm
-from batchlint.readers.terraform_vars import root_inputs
+from batchlint.readers.terraform_vars import root_inputs, tfvars_files
 from batchlint.readers.tfplan import read_plan_file
 from batchlint.values import Lit, Node, Unknown, get, to_value
 
@@ -115,6 +115,11 @@ def _read_configuration(source: SourceFile, ctx: ReadContext) -> ReadResult:
 
     config = load_module(folder, ctx, display)
     emitter = _Emitter(ctx)
+    # Every file of the folder is read as one module, with its variables files.
+    emitter.result.depends_on.extend(display(f) for f in config.files if f != path)
+    emitter.result.depends_on.extend(
+        ctx.display_path(f) for f in tfvars_files(folder) + list(ctx.options.var_files)
+    )
     error = config.errors.get(path)
     if error is not None and path not in _reported(ctx):
         _reported(ctx).add(path)
