@@ -53,6 +53,11 @@ def _date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+#: Sizes above this (1 TiB) are no limit in practice, and are held to it so that a read of
+#: "the limit plus one byte" stays within what the operating system accepts.
+MAX_SIZE = 1024**4
+
+
 def _size(text: str) -> int:
     units = {"k": 1024, "m": 1024**2, "g": 1024**3}
     raw = text.strip().lower().rstrip("b")
@@ -64,7 +69,7 @@ def _size(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size (e.g. 4M, 500k)") from None
     if value < 0:
         raise argparse.ArgumentTypeError("a size cannot be negative")
-    return value
+    return min(value, MAX_SIZE)
 
 
 def _jobs(text: str) -> int:
@@ -361,7 +366,12 @@ def lint(argv: list[str]) -> int:
 
 def _tolerant_streams() -> None:
     """Text from the input can hold what the terminal cannot encode (a lone surrogate escape
-    in a JSON string); it is shown escaped rather than ending the run."""
+    in a JSON string); it is shown escaped rather than ending the run. A stream the caller
+    closed (``>&-``) is replaced by one that discards: the exit status still tells."""
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:

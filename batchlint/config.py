@@ -92,11 +92,13 @@ def _text(value) -> str:
 
 
 def _size(value) -> int:
+    from batchlint.cli import MAX_SIZE
+
     if isinstance(value, int):
-        return value
+        return min(value, MAX_SIZE)
     match = re.match(_SIZE, value)
     factor = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}[match.group(2).lower()]
-    return int(float(match.group(1)) * factor)
+    return min(int(float(match.group(1)) * factor), MAX_SIZE)
 
 
 def _path(folder: str, path: str) -> str:

@@ -126,7 +126,8 @@ class Linter:
         try:
             with open(path, "rb") as handle:
                 # A pipe or device reports no size: read no more than the limit allows.
-                data = handle.read(limit + 1) if limit else handle.read()
+                regular = stat.S_ISREG(info.st_mode)
+                data = handle.read() if regular or not limit else _read_upto(handle, limit + 1)
             if limit and len(data) > limit:
                 return _diagnostic(
                     "file-skipped",
@@ -248,6 +249,19 @@ def _shared(finding: Finding, seen: dict) -> Finding:
 def _shared_tuple(items: tuple, seen: dict) -> tuple:
     items = tuple(seen.setdefault(item, item) for item in items)
     return seen.setdefault(items, items)
+
+
+def _read_upto(handle, most: int) -> bytes:
+    """At most ``most`` bytes, read in pieces: a read of the whole limit at once would set
+    aside that much memory first."""
+    chunks, total = [], 0
+    while total < most:
+        chunk = handle.read(min(1 << 20, most - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
 
 
 def _size(size: int) -> str:

@@ -251,4 +251,11 @@ def lint(opts: LintOptions) -> int:
     except BrokenPipeError:
         # The reader went away (``| head``); the status still says what the run found.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        # Standard output cannot take the report (a full disk, /dev/full).
+        print(f"batchlint: error: cannot write the report: {exc.strerror}", file=sys.stderr)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 2
     return exit_status(result, opts.fail_on)

@@ -388,3 +388,40 @@ def test_baseline_is_never_written_over_a_linted_template(tmp_path):
     assert run.returncode == 2
     assert "baseline main.tf is one of the files being linted; not overwriting it" in run.stderr
     assert (tmp_path / "main.tf").read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["sarif", "github", "junit", "json"])
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(tmp_path, fmt):
+    name = os.fsdecode(b"bad\xff.json")
+    (tmp_path / name).write_text(GOOD_SPEC.replace("server", "no-such-sku"))
+    summary = tmp_path.parent / f"{tmp_path.name}-summary.md"
+    proc = lint(tmp_path, ".", "--format", fmt, prefix=("env", f"GITHUB_STEP_SUMMARY={summary}"))
+    assert proc.returncode == 1, proc.stderr
+
+
+def test_a_huge_max_file_size_is_no_limit(tmp_path):
+    (tmp_path / "pool.json").write_text(GOOD_SPEC)
+    proc = lint(tmp_path, "pool.json", "--max-file-size", "9999999999G")
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_a_full_standard_output_is_an_error_saying_so(tmp_path):
+    (tmp_path / "pool.json").write_text(GOOD_SPEC)
+    proc = lint(tmp_path, "pool.json", prefix=("sh", "-c", 'exec "$@" > /dev/full', "sh"))
+    assert proc.returncode == 2
+    assert "batchlint: error: cannot write the report: No space left on device" in proc.stderr
+
+
+def test_a_closed_standard_output_keeps_the_exit_status(tmp_path):
+    (tmp_path / "pool.json").write_text(GOOD_SPEC.replace("server", "no-such-sku"))
+    proc = lint(tmp_path, "pool.json", prefix=("sh", "-c", 'exec "$@" >&-', "sh"))
+    assert proc.returncode == 1
+    assert proc.stderr == ""
+
+
+def test_an_infinite_terraform_count_is_an_unknown_count(tmp_path):
+    (tmp_path / "main.tf").write_text(TERRAFORM_POOL.replace("{\n", "{\n  count = 1e999\n", 1))
+    proc = lint(tmp_path, "main.tf")
+    assert proc.returncode == 0, proc.stdout
+    assert "bug in batchlint" not in proc.stdout
+    assert "in 1 file (1 pool)" in proc.stdout

@@ -233,6 +233,10 @@ def instances(body: hcl.Body, scope: Scope) -> list[tuple[Node, Scope]]:
         except EvalError as exc:
             reason = Unknown(exc.message, count.loc)
             return [(reason, scope.bind(count=reason))]
+        except (OverflowError, ValueError):  # infinity or NaN
+            shown = to_number(value, count.loc)
+            reason = Unknown(f"count = {shown} is not a whole number", count.loc)
+            return [(reason, scope.bind(count=reason))]
         out = []
         for i in range(min(max(number, 0), MAX_INSTANCES)):
             index = Lit(i, count.loc)

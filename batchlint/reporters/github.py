@@ -119,7 +119,7 @@ class GithubReporter(Reporter):
     def _append_summary(self, target: str, text: str) -> None:
         # The runner gives each step its own file and collects what was appended to it.
         try:
-            with open(target, "a", encoding="utf-8") as handle:
+            with open(target, "a", encoding="utf-8", errors="backslashreplace") as handle:
                 handle.write(text)
         except OSError as exc:
             log.warning("cannot write the step summary to %s: %s", target, exc.strerror)

@@ -89,7 +89,9 @@ def artifact(path: str) -> dict:
         relative = None
     if relative is None or relative.split(os.sep)[0] == os.pardir:
         return {"uri": Path(full).as_uri()}
-    return {"uri": quote(relative.replace(os.sep, "/")), "uriBaseId": SRCROOT}
+    # A file name that is not UTF-8 (kept as surrogate escapes) is quoted as its bytes.
+    uri = quote(relative.replace(os.sep, "/"), errors="surrogateescape")
+    return {"uri": uri, "uriBaseId": SRCROOT}
 
 
 def _folder_uri(folder: Path) -> str:
