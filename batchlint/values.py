@@ -130,3 +130,33 @@ def to_value(node: Node | None, *, fallback: Location | None = None) -> Value | 
         # YAML reads ``sku: 2204`` as a number; Batch reads it as the string "2204".
         value = str(value)
     return Value(value, node.loc or fallback, node.origin)
+
+
+def hashable(value: Any) -> Any:
+    """A key that is equal for equal plain values (see ``plain``): arrays become tuples and
+    objects frozen sets of their items, so that values can be looked up in a set."""
+    if isinstance(value, dict):
+        return frozenset((k, hashable(v)) for k, v in value.items())
+    if isinstance(value, list):
+        return tuple(hashable(v) for v in value)
+    return value
+
+
+def unique(items, key_of) -> list:
+    """``items`` without repeats, first ones kept, where two are the same when ``key_of`` gives
+    equal plain values. Linear in the items (``union`` and ``distinct`` of large arrays would
+    otherwise take the square of their length)."""
+    out, seen, others = [], set(), []
+    for item in items:
+        key = key_of(item)
+        try:
+            marker = hashable(key)
+            if marker in seen:
+                continue
+            seen.add(marker)
+        except TypeError:  # an unhashable leaf: compared one by one, as before
+            if any(key == other for other in others):
+                continue
+            others.append(key)
+        out.append(item)
+    return out

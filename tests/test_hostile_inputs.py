@@ -240,3 +240,62 @@ def test_a_module_file_over_the_size_limit_is_not_read(tmp_path):
     limit = "is over the --max-file-size limit of 4.0 KB"
     assert f"big.bicep:1:1: warning BL003 file skipped: 5.0 KB {limit}" in proc.stdout
     assert f"big.tf:1:1: warning BL003 file skipped: 4.9 KB {limit}" in proc.stdout
+
+
+ARM_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"
+
+
+def test_union_of_large_arrays_takes_linear_time(tmp_path):
+    name = "[concat('acc/p', string(length(union(range(0, 5000), range(2500, 5000)))))]"
+    template = {
+        "$schema": ARM_SCHEMA,
+        "resources": [
+            {
+                "type": "Microsoft.Batch/batchAccounts/pools",
+                "apiVersion": "2024-07-01",
+                "name": name,
+                "properties": {},
+            }
+        ],
+    }
+    write(tmp_path, "t.json", json.dumps(template))
+    proc = run_cli("t.json", "--format", "json", "--as-of", AS_OF, cwd=tmp_path, timeout=20)
+    (pool,) = json.loads(proc.stdout)["pools"]
+    assert pool["name"] == "acc/p7500"
+
+
+def test_distinct_of_large_lists_takes_linear_time(tmp_path):
+    ranges = ", ".join(f"range({i * 10000}, {(i + 1) * 10000})" for i in range(5))
+    write(
+        tmp_path,
+        "main.tf",
+        f"""
+        locals {{
+          a = distinct(concat({ranges}, {ranges}))
+        }}
+        resource "azurerm_batch_pool" "p" {{
+          name    = "p${{length(local.a)}}"
+          vm_size = "Standard_D2s_v5"
+        }}
+        """,
+    )
+    proc = run_cli("main.tf", "--format", "json", "--as-of", AS_OF, cwd=tmp_path, timeout=20)
+    (pool,) = json.loads(proc.stdout)["pools"]
+    assert pool["name"] == "p50000"
+
+
+def test_modules_that_each_call_the_next_twice_stop_at_the_instance_budget(tmp_path):
+    depth = 16  # 2 ** 16 calls if every call were followed
+    for i in range(depth):
+        nxt = f'source = "../m{i + 1}"'
+        text = (
+            f'module "x" {{\n  {nxt}\n}}\nmodule "y" {{\n  {nxt}\n}}\n'
+            if i < depth - 1
+            else 'resource "azurerm_batch_pool" "p" {\n  name = "p"\n}\n'
+        )
+        write(tmp_path, f"m{i}/main.tf", text)
+    proc = run_cli("m0", "--as-of", AS_OF, "--fail-on", "never", cwd=tmp_path, timeout=30)
+    assert proc.returncode == 0, proc.stderr
+    assert "more instances than batchlint expands (10000); this call is not followed" in (
+        proc.stdout
+    )

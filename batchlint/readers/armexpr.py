@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 from batchlint.model import Location
 from batchlint.readers.limits import TooLarge, check_length, value_too_large
-from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain
+from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain, unique
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<str>'(?:[^']|'')*')|(?P<num>-?\d+(?:\.\d+)?)|(?P<id>[A-Za-z_][\w]*)"
@@ -495,11 +495,7 @@ class _Eval:
             return self.lit(merged)
         if not all(is_list(a) for a in args):
             raise TypeError("union() takes objects or arrays, all of one kind")
-        items = []
-        for arg in args:
-            for item in arg.value:
-                if not any(_comparable(item) == _comparable(i) for i in items):
-                    items.append(item)
+        items = unique((item for arg in args for item in arg.value), _comparable)
         return self.lit(items)
 
     def fn_json(self, args):

@@ -17,7 +17,7 @@ from batchlint.model import Location
 from batchlint.readers import bicepsyntax as syn
 from batchlint.readers.armexpr import relabel
 from batchlint.readers.limits import TooLarge, check_length, value_too_large
-from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain
+from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain, unique
 
 MAX_STEPS = 200_000
 MAX_ITEMS = 1000
@@ -795,12 +795,7 @@ def fn_union(args, loc):
         return Lit(merged, loc)
     if not all(is_list(a) for a in args):
         raise TypeError("union() takes objects or arrays, all of one kind")
-    items: list[Node] = []
-    for arg in args:
-        for item in arg.value:
-            if not any(plain(item) == plain(seen) for seen in items):
-                items.append(item)
-    return Lit(items, loc)
+    return Lit(unique((item for arg in args for item in arg.value), plain), loc)
 
 
 def fn_array(args, loc):

@@ -30,7 +30,7 @@ from batchlint.readers.hclexpr import (
     to_string,
 )
 from batchlint.readers.limits import TooLarge, check_length
-from batchlint.values import Lit, Node, Unknown
+from batchlint.values import Lit, Node, Unknown, unique
 
 _UNKNOWN_FUNCTIONS = {
     "timestamp": "timestamp() is the time of the run",
@@ -333,13 +333,7 @@ def _flatten(args, loc):
 
 
 def _distinct(args, loc):
-    seen, out = [], []
-    for item in _list(args[0], loc):
-        key = known_plain(item)
-        if key not in seen:
-            seen.append(key)
-            out.append(item)
-    return Lit(out, loc)
+    return Lit(unique(_list(args[0], loc), known_plain), loc)
 
 
 def _compact(args, loc):

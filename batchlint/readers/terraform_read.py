@@ -358,6 +358,16 @@ class _Emitter:
                 source,
             )
             return
+        if self.budget < 0:
+            # The instance budget ran out in an earlier module call. Each call would still be
+            # read once, and calls that each call a module twice double at every level.
+            self._diagnose(
+                call,
+                f'module "{call.name}": the file\'s modules and loops make more instances than '
+                f"batchlint expands ({MAX_EXPANDED}); this call is not followed",
+                source,
+            )
+            return
         if len(chain) >= MAX_MODULE_DEPTH:
             self._diagnose(
                 call,
