@@ -299,3 +299,76 @@ def test_modules_that_each_call_the_next_twice_stop_at_the_instance_budget(tmp_p
     assert "more instances than batchlint expands (10000); this call is not followed" in (
         proc.stdout
     )
+
+
+def _pool_resource(**extra) -> dict:
+    return {
+        "type": "Microsoft.Batch/batchAccounts/pools",
+        "apiVersion": "2024-07-01",
+        "name": "acc/pool",
+        "properties": {"vmSize": "Standard_D2s_v5"},
+        **extra,
+    }
+
+
+def test_deployments_nested_past_the_limit_are_reported_not_dropped(tmp_path):
+    inner = {"$schema": ARM_SCHEMA, "resources": [_pool_resource()]}
+    for _ in range(20):
+        deployment = {
+            "type": "Microsoft.Resources/deployments",
+            "apiVersion": "2022-09-01",
+            "name": "nested",
+            "properties": {"mode": "Incremental", "template": inner},
+        }
+        inner = {"$schema": ARM_SCHEMA, "resources": [deployment]}
+    write(tmp_path, "t.json", json.dumps(inner, indent=1))
+    doc = lint_json("t.json", cwd=tmp_path)
+    (finding,) = [f for f in doc["findings"] if f["rule_id"] == "BL001"]
+    assert "deployments nested deeper than 16 levels are not read" in finding["message"]
+
+
+def test_an_unknown_copy_count_says_why_copy_index_is_unknown(tmp_path):
+    pool = _pool_resource(copy={"name": "loop", "count": "[parameters('n')]"})
+    pool["properties"]["vmSize"] = "[concat('Standard_D', copyIndex())]"
+    template = {"$schema": ARM_SCHEMA, "parameters": {"n": {"type": "int"}}, "resources": [pool]}
+    write(tmp_path, "t.json", json.dumps(template))
+    (found,) = lint_json("t.json", cwd=tmp_path)["pools"]
+    reason = found["values"]["vm_size"]["unresolved"]
+    assert reason.startswith("the copy count is unknown: "), reason
+
+
+def test_bicep_literals_stay_known_after_a_costly_expression(tmp_path):
+    write(
+        tmp_path,
+        "main.bicep",
+        """
+        var n = [for i in range(0, 1000): [for j in range(0, 1000): j]]
+        resource acc 'Microsoft.Batch/batchAccounts@2024-07-01' existing = {
+          name: 'acc'
+        }
+        resource p 'Microsoft.Batch/batchAccounts/pools@2024-07-01' = {
+          parent: acc
+          name: 'pool'
+          properties: {
+            vmSize: 'Standard_D2s_v5'
+            deploymentConfiguration: {
+              virtualMachineConfiguration: {
+                imageReference: {
+                  publisher: 'canonical'
+                  offer: 'ubuntu-24_04-lts'
+                  sku: length(n) > 0 ? 'server' : 'x'
+                  version: 'latest'
+                }
+                nodeAgentSkuId: 'batch.node.ubuntu 24.04'
+              }
+            }
+          }
+        }
+        """,
+    )
+    doc = lint_json("main.bicep", cwd=tmp_path)
+    (pool,) = doc["pools"]
+    assert pool["values"]["node_agent_sku_id"]["value"] == "batch.node.ubuntu 24.04"
+    assert pool["values"]["version"]["value"] == "latest"
+    assert "unresolved" in pool["values"]["sku"]
+    assert [f["rule_id"] for f in doc["findings"]] == ["BL107"]

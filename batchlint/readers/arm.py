@@ -313,7 +313,9 @@ def _copies(resource: Node, scope: Scope) -> list[Scope]:
             )
             scopes.append(scope.with_copy_index(None, reason))
         return scopes
-    return [scope.with_copy_index(None)]
+    if isinstance(count, Unknown):
+        return [scope.with_copy_index(None, f"the copy count is unknown: {count.reason}")]
+    return [scope.with_copy_index(None, "the copy count is not a whole number of 0 or more")]
 
 
 def _spent(done: int) -> str:
@@ -378,6 +380,17 @@ def _name(node: Node | None) -> str | None:
 
 def _nested_deployment(resource, scope: Scope, fmt, result, depth) -> None:
     if depth >= MAX_NESTING:
+        if resource.loc is not None and not any(
+            d.location == resource.loc for d in result.diagnostics
+        ):
+            result.diagnostics.append(
+                Diagnostic(
+                    "parse-error",
+                    resource.loc,
+                    f"deployments nested deeper than {MAX_NESTING} levels are not read; "
+                    "pools inside this one are not checked",
+                )
+            )
         return
     props = get(resource, "properties")
     template = get(props, "template")

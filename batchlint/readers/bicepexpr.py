@@ -176,6 +176,12 @@ class Scope:
 
 def evaluate(expr: syn.Expr, scope: Scope) -> Node:
     """The value of ``expr``: a ``Lit`` tree, or ``Unknown`` with the reason."""
+    if isinstance(expr, syn.Const) or (
+        isinstance(expr, syn.Str) and all(isinstance(p, str) for p in expr.parts)
+    ):
+        # A literal costs nothing to read, and stays known after a costly expression elsewhere
+        # in the file has spent the budget.
+        return _HANDLERS[type(expr)](expr, scope)
     if not scope.step():
         return Unknown("the expression takes too many steps to evaluate", expr.loc)
     handler = _HANDLERS.get(type(expr))
