@@ -16,6 +16,7 @@ from batchlint.log import INFO
 from batchlint.log import get as get_logger
 from batchlint.model import Diagnostic, Finding, Location, Pool, ReadResult, Severity
 from batchlint.reader import ParseError, ReadContext, ReadOptions, SourceFile, decode
+from batchlint.readers import limits
 from batchlint.rule import Rule, RuleContext
 
 log = get_logger(__name__)
@@ -116,6 +117,7 @@ class Linter:
             return _diagnostic("file-skipped", path, 1, "file skipped: not a regular file")
         size = info.st_size
         limit = self.read_options.max_file_size
+        limits.start_file()
         if limit and size > limit:
             return _diagnostic(
                 "file-skipped",

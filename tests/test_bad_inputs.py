@@ -425,3 +425,11 @@ def test_an_infinite_terraform_count_is_an_unknown_count(tmp_path):
     assert proc.returncode == 0, proc.stdout
     assert "bug in batchlint" not in proc.stdout
     assert "in 1 file (1 pool)" in proc.stdout
+
+
+def test_a_bicep_chain_of_100000_operators_is_nested_too_deeply_at_once(tmp_path):
+    (tmp_path / "main.bicep").write_text("var x = " + " ?? ".join(["'s'"] * 100_000) + "\n")
+    proc = lint(tmp_path, "main.bicep", timeout=30)
+    assert proc.returncode == 1
+    assert "main.bicep:1:1: error BL001 nested too deeply to read" in proc.stdout
+    assert proc.seconds < 10

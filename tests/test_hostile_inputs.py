@@ -372,3 +372,23 @@ def test_bicep_literals_stay_known_after_a_costly_expression(tmp_path):
     assert pool["values"]["version"]["value"] == "latest"
     assert "unresolved" in pool["values"]["sku"]
     assert [f["rule_id"] for f in doc["findings"]] == ["BL107"]
+
+
+def test_a_file_that_builds_many_large_values_stops_at_its_work_budget(tmp_path):
+    # 400 locals of 90,000 numbers each: each within the limit of one value, all together
+    # gigabytes. Past the file's budget the rest are unknown, and the run stays small.
+    ranges = ", ".join(f"range({i * 10000}, {(i + 1) * 10000})" for i in range(9))
+    body = "".join(f"  a{k} = concat({ranges})\n" for k in range(400))
+    refs = ", ".join(f"length(local.a{k})" for k in range(400))
+    write(
+        tmp_path,
+        "main.tf",
+        "locals {\n" + body + "}\n"
+        'resource "azurerm_batch_pool" "p" {\n'
+        f'  name    = "p${{sum([{refs}])}}"\n'
+        '  vm_size = "Standard_D2s_v5"\n'
+        "}\n",
+    )
+    proc = run_cli("main.tf", "-vv", "--as-of", AS_OF, cwd=tmp_path, timeout=30)
+    assert proc.returncode == 1, proc.stderr
+    assert "in 1 file (1 pool)" in proc.stdout

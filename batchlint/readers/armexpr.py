@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable
 
 from batchlint.model import Location
-from batchlint.readers.limits import TooLarge, check_length, value_too_large
+from batchlint.readers.limits import TooLarge, check_length, file_work_spent, value_too_large
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain, unique
 
 _TOKEN = re.compile(
@@ -302,6 +302,9 @@ class _Eval:
         return items[index]
 
     def call(self, name: str, arg_trees: list) -> Node:
+        spent = file_work_spent()
+        if spent:
+            return Unknown(spent, self.loc)
         low = name.lower()
         if low in ("if",):
             return self.fn_if(arg_trees)

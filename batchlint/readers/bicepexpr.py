@@ -16,7 +16,7 @@ from collections.abc import Callable
 from batchlint.model import Location
 from batchlint.readers import bicepsyntax as syn
 from batchlint.readers.armexpr import relabel
-from batchlint.readers.limits import TooLarge, check_length, value_too_large
+from batchlint.readers.limits import TooLarge, check_length, file_work_spent, value_too_large
 from batchlint.values import Lit, Node, Unknown, get, is_list, is_obj, plain, unique
 
 MAX_STEPS = 200_000
@@ -475,6 +475,9 @@ def iterations(loop: syn.For, scope: Scope, *, rest: bool = False) -> list[Scope
 
 
 def _for(expr: syn.For, scope: Scope) -> Node:
+    spent = file_work_spent()
+    if spent:
+        return Unknown(spent, expr.loc)
     scopes = iterations(expr, scope)
     if isinstance(scopes, Unknown):
         return scopes
@@ -505,6 +508,9 @@ def _opaque(expr: syn.Opaque, scope: Scope) -> Node:
 
 
 def _call(expr: syn.Call, scope: Scope) -> Node:
+    spent = file_work_spent()
+    if spent:
+        return Unknown(spent, expr.loc)
     low = expr.name.lower()
     func = scope.file.functions.get(expr.name) if expr.namespace is None else None
     if func is not None:

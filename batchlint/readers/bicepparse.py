@@ -109,7 +109,7 @@ def parse(text: str, path: str, *, bicepparam: bool = False) -> BicepFile:
     data = text.encode("utf-8")
     parser, strings, cursor = _parser()
     tree = parser.parse(data)
-    repairs = _Repairs(lambda root: cursor(strings).captures(root).get("string", []))
+    repairs = _Repairs(lambda root: _strings_under(root, cursor(strings)))
     if bicepparam:
         data = repairs.assignments(data, tree)
         tree = parser.parse(data)
@@ -126,6 +126,17 @@ def parse(text: str, path: str, *, bicepparam: bool = False) -> BicepFile:
         repairs.unterminated + builder.problems(tree.root_node), key=lambda p: (p.line, p.column)
     )
     return result
+
+
+#: How deep the string query looks. A tree deeper than the reader can follow (a chain of tens
+#: of thousands of ``??``) is reported as nested too deeply anyway, and tree-sitter's query
+#: slows to seconds past 65,000 levels.
+MAX_QUERY_DEPTH = 4000
+
+
+def _strings_under(root, cursor) -> list:
+    cursor.set_max_start_depth(MAX_QUERY_DEPTH)
+    return cursor.captures(root).get("string", [])
 
 
 _PARAM_KEYWORD = re.compile(rb"(?m)^[ \t]*(param)(?=[ \t])")

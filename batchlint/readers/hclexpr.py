@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from batchlint.model import Location
 from batchlint.reader import ParseError
 from batchlint.readers import hcl
-from batchlint.readers.limits import TooLarge, check_length, value_too_large
+from batchlint.readers.limits import TooLarge, check_length, file_work_spent, value_too_large
 from batchlint.values import Lit, Node, Unknown
 
 #: Upper bound on the elements a for expression or function builds, against runaway input.
@@ -170,7 +170,8 @@ def _eval_expr(expr: hcl.Expr, scope: Scope) -> Node:
     if kind is hcl.Call:
         from batchlint.readers.hclfuncs import call
 
-        return call(expr, scope)
+        spent = file_work_spent()
+        return Unknown(spent, expr.loc) if spent else call(expr, scope)
     if kind is hcl.Binary:
         return _binary(expr, scope)
     if kind is hcl.Unary:
@@ -303,6 +304,9 @@ def _object(expr: hcl.ObjectExpr, scope: Scope) -> Node:
 
 
 def _for(expr: hcl.ForExpr, scope: Scope) -> Node:
+    spent = file_work_spent()
+    if spent:
+        return Unknown(spent, expr.loc)
     coll = eval_expr(expr.collection, scope)
     if isinstance(coll, Unknown):
         return coll

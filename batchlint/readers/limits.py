@@ -70,17 +70,51 @@ def _weight(value: Any, budget: int) -> int:
     return total
 
 
+#: What the expressions of one file may build in all, in characters, an array or object
+#: element counting as ``ELEMENT_COST``: each value may be within the limits above and a file
+#: still build thousands of them (loops over large computed values, hundreds of variables).
+MAX_FILE_WORK = 50_000_000
+ELEMENT_COST = 64
+_work = [0]
+
+
+def start_file() -> None:
+    """A new file: its expressions start with the whole ``MAX_FILE_WORK``."""
+    _work[0] = 0
+
+
 def value_too_large(value: Any) -> str | None:
     """The reason ``value`` (a computed result) is too large to keep, or None."""
     inner = getattr(value, "value", value)
     if isinstance(inner, str):
-        return text_too_large(len(inner))
+        return text_too_large(len(inner)) or _charge(len(inner))
     if isinstance(inner, int) and inner.bit_length() > MAX_BITS:
         return too_large_reason(f"an integer of {inner.bit_length()} bits, more than {MAX_BITS}")
     if isinstance(inner, (list, dict)):
+        hit = _memo.get(id(inner))
+        new = hit is None or hit[0] is not inner
         count = _weight(inner, MAX_ELEMENTS)
         if count > MAX_ELEMENTS:
             return too_large_reason(f"more than {MAX_ELEMENTS} array or object elements")
+        if new:  # a value met again was paid for when it was built
+            return _charge(count * ELEMENT_COST)
+    return None
+
+
+def file_work_spent() -> str | None:
+    """The reason further calls and loops of this file are not evaluated, once its expressions
+    have built all that a file may; None before that."""
+    return _charge(0)
+
+
+def _charge(cost: int) -> str | None:
+    _work[0] += cost
+    if _work[0] > MAX_FILE_WORK:
+        return (
+            "the file's expressions build more than batchlint evaluates in one file "
+            f"({MAX_FILE_WORK // 1_000_000} million characters, an element counting as "
+            f"{ELEMENT_COST})"
+        )
     return None
 
 
