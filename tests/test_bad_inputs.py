@@ -433,3 +433,14 @@ def test_a_bicep_chain_of_100000_operators_is_nested_too_deeply_at_once(tmp_path
     assert proc.returncode == 1
     assert "main.bicep:1:1: error BL001 nested too deeply to read" in proc.stdout
     assert proc.seconds < 10
+
+
+def test_two_terraform_folders_that_call_each_other_are_reported_in_a_folder_run(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "main.tf").write_text('module "b" {\n  source = "../b"\n}\n')
+    (tmp_path / "b" / "main.tf").write_text('module "a" {\n  source = "../a"\n}\n' + TERRAFORM_POOL)
+    proc = lint(tmp_path, ".", timeout=30)
+    assert proc.returncode == 1
+    assert "calls a module that is already being read (a -> b -> a)" in proc.stdout
+    assert "in 2 files (1 pool)" in proc.stdout

@@ -188,6 +188,21 @@ def _callers(ctx: ReadContext) -> dict[str, str]:
             target = os.path.normpath(os.path.join(other, source)) if source else None
             if target and target != other:
                 callers.setdefault(target, other)
+    return _break_cycles(callers)
+
+
+def _break_cycles(callers: dict[str, str]) -> dict[str, str]:
+    """The caller map with one folder of each cycle (folders that call each other in a ring)
+    read on its own, so that the cycle is read from somewhere and reported."""
+    for start in sorted(callers):
+        seen = [start]
+        current = callers.get(start)
+        while current is not None and current not in seen:
+            seen.append(current)
+            current = callers.get(current)
+        if current is not None:  # back to a folder already met: a ring
+            ring = seen[seen.index(current) :]
+            callers.pop(min(ring), None)
     return callers
 
 
