@@ -444,3 +444,12 @@ def test_two_terraform_folders_that_call_each_other_are_reported_in_a_folder_run
     assert proc.returncode == 1
     assert "calls a module that is already being read (a -> b -> a)" in proc.stdout
     assert "in 2 files (1 pool)" in proc.stdout
+
+
+@pytest.mark.parametrize("named", [".", "terraform.tfvars"])
+def test_a_tfvars_file_with_a_block_is_an_error_in_a_folder_run_too(tmp_path, named):
+    (tmp_path / "main.tf").write_text(TERRAFORM_POOL)
+    (tmp_path / "terraform.tfvars").write_text('s = "x"\nresource "x" "y" {}\n')
+    proc = lint(tmp_path, named)
+    assert proc.returncode == 1
+    assert "terraform.tfvars:2:1: error BL001 not a variables file" in proc.stdout
