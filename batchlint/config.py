@@ -191,7 +191,8 @@ def apply(opts: LintOptions, explicit: dict, *, no_config: bool = False) -> None
     path = None
     if named:
         if not os.path.isfile(named):
-            raise UsageError(f"--config {named}: no such file")
+            what = "not a regular file" if os.path.exists(named) else "no such file"
+            raise UsageError(f"--config {named}: {what}")
         path = named
     elif not no_config:
         path = find(os.getcwd())

@@ -149,6 +149,7 @@ def test_config_option_names_the_file(here):
 
 def test_config_option_with_a_missing_file_is_an_error(here):
     assert _error("--config", "nope.yaml") == "--config nope.yaml: no such file"
+    assert _error("--config", os.devnull) == f"--config {os.devnull}: not a regular file"
 
 
 def test_paths_in_the_file_are_relative_to_its_folder(here, monkeypatch):
