@@ -27,7 +27,9 @@ MAX_VALUES = 20_000
 
 # Patterns are kept as text and compiled on first use (``re`` caches them): a run without a
 # configuration file should not pay for compiling them.
-_TOML_TABLE = r'(?m)^\s*\[\[?\s*tool\s*\.\s*("batchlint"|batchlint)\s*[\].]'
+# A header left unclosed at the end of its line counts too, so that the file's TOML error is
+# reported instead of the table being passed over.
+_TOML_TABLE = r'(?m)^\s*\[\[?\s*tool\s*\.\s*("batchlint"|batchlint)(\s*[\].]|[ \t]*$)'
 
 
 class ConfigFile(NamedTuple):

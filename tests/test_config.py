@@ -403,3 +403,8 @@ def test_alias_expansion_is_bounded(here):
         rows.append(f"{name}: &{name} [{', '.join(['*' + previous] * 10)}]")
     _write(here, ".batchlint.yaml", "\n".join(rows) + "\n")
     assert "more than 20000 values" in _error()
+
+
+def test_a_pyproject_with_an_unclosed_batchlint_header_is_an_error_not_passed_over(here):
+    _write(here, "pyproject.toml", '[tool.batchlint\nfail-on = "never"\n')
+    assert _error().startswith("pyproject.toml:1: invalid TOML")
