@@ -6,6 +6,7 @@ Each file is read and checked on its own, so a run can spread files over process
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable
@@ -110,6 +111,10 @@ class Linter:
         try:
             info = os.stat(path)
         except OSError as exc:
+            if not candidate.explicit and exc.errno == errno.ENOENT and os.path.islink(path):
+                # Met in a folder: a link to nothing is not a pool definition anyone wrote.
+                reason = "file skipped: a link to a missing file"
+                return _diagnostic("file-skipped", path, 1, reason)
             return _diagnostic("parse-error", path, 1, f"cannot read file: {exc.strerror}")
         if not stat.S_ISREG(info.st_mode) and not candidate.explicit:
             # A named pipe or device found in a folder would block the run on its first read;

@@ -453,3 +453,10 @@ def test_a_tfvars_file_with_a_block_is_an_error_in_a_folder_run_too(tmp_path, na
     proc = lint(tmp_path, named)
     assert proc.returncode == 1
     assert "terraform.tfvars:2:1: error BL001 not a variables file" in proc.stdout
+
+
+def test_a_link_to_a_missing_file_met_in_a_folder_is_skipped_with_a_warning(tmp_path):
+    os.symlink("nowhere.json", tmp_path / "x.json")
+    proc = lint(tmp_path, ".")
+    assert proc.returncode == 0
+    assert "x.json:1:1: warning BL003 file skipped: a link to a missing file" in proc.stdout
