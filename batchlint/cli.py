@@ -17,7 +17,7 @@ import sys
 
 from batchlint import __version__
 from batchlint.log import configure as configure_logging
-from batchlint.options import LintOptions, UsageError
+from batchlint.options import MAX_SIZE, LintOptions, UsageError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_CATALOG, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -51,11 +51,6 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-#: Sizes above this (1 TiB) are no limit in practice, and are held to it so that a read of
-#: "the limit plus one byte" stays within what the operating system accepts.
-MAX_SIZE = 1024**4
 
 
 def _size(text: str) -> int:

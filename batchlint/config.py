@@ -11,7 +11,7 @@ import os
 import re
 
 from batchlint.configfile import ConfigFile, display_path, find, load
-from batchlint.options import LintOptions, UsageError
+from batchlint.options import MAX_SIZE, LintOptions, UsageError
 
 _SIZE = r"(?i)^\s*([0-9]+(?:\.[0-9]+)?)\s*([kmg]?)b?\s*$"
 
@@ -92,8 +92,6 @@ def _text(value) -> str:
 
 
 def _size(value) -> int:
-    from batchlint.cli import MAX_SIZE
-
     if isinstance(value, int):
         return min(value, MAX_SIZE)
     match = re.match(_SIZE, value)

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+#: Sizes above this (1 TiB) are no limit in practice, and are held to it so that a read of
+#: "the limit plus one byte" stays within what the operating system accepts.
+MAX_SIZE = 1024**4
+
 
 class UsageError(Exception):
     """Bad usage or configuration: reported in one line, exit status 2."""

@@ -114,11 +114,12 @@ def _read_configuration(source: SourceFile, ctx: ReadContext) -> ReadResult:
 
     config = load_module(folder, ctx, display)
     emitter = _Emitter(ctx)
-    # Every file of the folder is read as one module, with its variables files.
-    emitter.result.depends_on.extend(display(f) for f in config.files if f != path)
-    emitter.result.depends_on.extend(
-        ctx.display_path(f) for f in tfvars_files(folder) + list(ctx.options.var_files)
-    )
+    # Every file of the folder is read as one module, with its variables files. The files that
+    # are inputs of the run are listed as such already (and a folder of many files would list
+    # each of its files once per file).
+    read = [f for f in config.files if f != path]
+    read += tfvars_files(folder) + [os.path.abspath(f) for f in ctx.options.var_files]
+    emitter.result.depends_on.extend(ctx.display_path(f) for f in read if f not in ctx.inputs)
     error = config.errors.get(path)
     if error is not None and path not in _reported(ctx):
         _reported(ctx).add(path)
