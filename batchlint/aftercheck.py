@@ -1,27 +1,33 @@
 """What happens to findings after the rules: suppressions, then the baseline.
 
 Suppressions come from comments in the files of the run, from JSON metadata on pool
-definitions and from the configuration. Findings they hide, and findings the baseline already
-knows, move to ``result.suppressed`` so that reports can count them. Invalid suppressions
-become ``suppression-invalid`` findings, and with ``--report-unused-suppressions`` the ones
-that matched nothing become ``suppression-unused`` findings, before the baseline is applied.
+definitions and from the configuration. They are applied as each file is linted, in the
+process that lints it (``Suppressor.settle``): to that file's findings, with the texts of the
+files those findings and their pools point to. Findings they hide go to ``result.suppressed``
+so that reports can count them. What each suppression matched is gathered over the run
+(``Ledger``), since a suppression in a module is used by the files that call it. After the
+run, invalid suppressions become ``suppression-invalid`` findings and, with
+``--report-unused-suppressions``, the ones that matched nothing anywhere become
+``suppression-unused`` findings; then the baseline is applied.
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from batchlint.discover import path_key
-from batchlint.engine import Linter, RunResult
 from batchlint.log import get as get_logger
 from batchlint.model import Finding, Location
-from batchlint.options import LintOptions
 from batchlint.reader import ParseError, decode
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from batchlint import suppress
+    from batchlint.engine import Linter, RunResult
+    from batchlint.options import LintOptions
 
 log = get_logger(__name__)
 
@@ -29,67 +35,136 @@ INVALID_RULE = "BL401"
 UNUSED_RULE = "BL402"
 _JSON = (".json", ".jsonc")
 
+#: How many texts of other files (parameters files, modules) a ``Suppressor`` remembers.
+TEXT_MEMO = 512
 
-def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
-    """Add run-level notes and drop suppressed or baselined findings."""
-    # Only the texts that may hold a directive are kept: holding the text of every file of a
-    # large run at once would make memory grow with the number of files.
-    texts = {}
-    for path in _files(result):
-        text = _read(path, opts.max_file_size)
-        if text is not None and "batchlint" in text:
+
+class Marks(NamedTuple):
+    """What one file's suppressions did: each suppression read with whether it matched, the
+    invalid ones, and which configured ones matched or concern the file."""
+
+    found: tuple[tuple[suppress.Suppression, bool], ...]
+    invalid: tuple[suppress.Invalid, ...]
+    config_used: frozenset[int]
+    config_in_scope: frozenset[int]
+
+
+class Settled(NamedTuple):
+    kept: list[Finding]
+    hidden: list[Finding]
+    marks: Marks
+
+
+class Suppressor:
+    """Applies suppressions to one file's findings at a time."""
+
+    def __init__(
+        self,
+        config: list[dict],
+        today: dt.date,
+        max_file_size: int,
+        rule_classes: list[type],
+    ) -> None:
+        """``rule_classes``: the run's rules; any installed rule may be named as well."""
+        if config:
+            from batchlint import suppress
+
+            self.config = suppress.from_config(config)
+        else:
+            self.config = []
+        self.today = today
+        self.max_file_size = max_file_size
+        self.rule_classes = rule_classes
+        self._known: dict[str, str] | None = None
+        self._texts: dict[str, str | None] = {}
+
+    def settle(self, path: str, text: str | None, pools: list, findings: list[Finding], read_ctx):
+        """(kept, hidden, marks) of one file's findings; None when no suppression concerns it."""
+        texts = {}
+        if text is not None and _may_suppress(text):
             texts[path] = text
-    if texts or opts.suppressions:
-        _suppress(result, opts, linter, texts)
+        seen = {path_key(path)}
+        for other in _files(pools, findings):
+            if other == path:
+                continue
+            key = path_key(other)
+            if key not in seen:
+                seen.add(key)
+                found = self._text(other, key, read_ctx)
+                if found is not None:
+                    texts[other] = found
+        if not texts and not self.config:
+            return None
 
-    if opts.baseline:
-        from batchlint import baseline
+        from batchlint import suppress
 
-        baseline.apply(result, opts.baseline)
+        known = self._known_rules() if texts else {}
+        collected, invalid = _collect(texts, pools, known)
+        outcome = suppress.apply(findings, collected + self.config, pools, self.today)
+        unused = {id(item) for item in outcome.unused}
+        marks = Marks(
+            tuple((item, id(item) not in unused) for item in collected),
+            tuple(invalid),
+            frozenset(i for i, item in enumerate(self.config) if id(item) not in unused),
+            frozenset(i for i, item in enumerate(self.config) if _in_scope(item, path)),
+        )
+        return Settled(outcome.kept, outcome.hidden, marks)
+
+    def _text(self, path: str, key: str, read_ctx) -> str | None:
+        """The text of another file when it may hold a suppression; remembered for a while."""
+        if key in self._texts:
+            return self._texts[key]
+        text = read_ctx.recent_text(path) if read_ctx is not None else None
+        if text is None:
+            text = _read(path, self.max_file_size)
+        found = text if text is not None and _may_suppress(text) else None
+        if len(self._texts) >= TEXT_MEMO:
+            self._texts.clear()
+        self._texts[key] = found
+        return found
+
+    def _known_rules(self) -> dict[str, str]:
+        """Lower-case rule id and name -> rule name, for every installed rule (even disabled)."""
+        if self._known is None:
+            from batchlint.app import Plugins
+
+            known = {}
+            for cls in [*Plugins().rule_classes, *self.rule_classes]:
+                known[cls.id.lower()] = cls.name
+                known[cls.name.lower()] = cls.name
+            self._known = known
+        return self._known
 
 
-def _suppress(result: RunResult, opts: LintOptions, linter: Linter, texts: dict[str, str]):
-    from batchlint import suppress
+class Ledger:
+    """The marks of every file of a run, gathered in the process that reports."""
 
-    today = opts.as_of or _today()
-    texts = {path: text for path, text in texts.items() if _may_suppress(text)}
-    known = _known_rules(linter) if _has_directives(texts) else {}
-    suppressions, invalid = _collect(texts, result, known)
-    suppressions += suppress.from_config(opts.suppressions)
+    __slots__ = ("found", "invalid", "config_used", "config_in_scope")
 
-    outcome = suppress.apply(result.findings, suppressions, result.pools, today)
-    added = [_finding(linter, INVALID_RULE, i.location, _invalid_message(i)) for i in invalid]
-    if opts.report_unused_suppressions:
-        for item in outcome.unused:
-            if item.scope == "config" and not _in_scope(item, result.files):
-                continue  # its files are not in this run (a hook run on a few files)
-            added.append(_finding(linter, UNUSED_RULE, item.location, _unused_message(item)))
-    added = [f for f in added if f is not None]
+    def __init__(self) -> None:
+        #: Each suppression read, once, with whether any file's findings matched it.
+        self.found: dict[suppress.Suppression, bool] = {}
+        self.invalid: dict[suppress.Invalid, None] = {}
+        self.config_used: set[int] = set()
+        self.config_in_scope: set[int] = set()
 
-    result.suppressed.extend(outcome.hidden)
-    result.findings = outcome.kept
-    if added:
-        _merge(result, added)
-    if outcome.hidden:
-        log.info("%d findings suppressed", len(outcome.hidden))
+    def add(self, marks: Marks) -> None:
+        for item, used in marks.found:
+            self.found[item] = self.found.get(item, False) or used
+        for item in marks.invalid:
+            self.invalid.setdefault(item, None)
+        self.config_used |= marks.config_used
+        self.config_in_scope |= marks.config_in_scope
 
 
-def _today():
-    from batchlint.app import today
-
-    return today()
-
-
-def _files(result: RunResult) -> list[str]:
-    """Every file whose text may hold a suppression that applies to this run's findings."""
-    seen: dict[str, str] = {}
-    paths = list(result.files)
-    paths += [pool.location.file for pool in result.pools]
-    paths += [via.file for pool in result.pools for via in pool.via]
-    paths += [finding.location.file for finding in result.findings]
-    for path in paths:
-        seen.setdefault(path_key(path), path)
-    return list(seen.values())
+def _files(pools: list, findings: list[Finding]) -> list[str]:
+    """The files besides the linted one whose suppressions may cover these findings."""
+    paths = [pool.location.file for pool in pools]
+    paths += [via.file for pool in pools for via in pool.via]
+    for finding in findings:
+        paths.append(finding.location.file)
+        paths += [loc.file for loc in finding.related]
+    return list(dict.fromkeys(paths))
 
 
 def _read(path: str, limit: int) -> str | None:
@@ -105,55 +180,70 @@ def _read(path: str, limit: int) -> str | None:
 
 
 def _may_suppress(text: str) -> bool:
-    from batchlint import suppress
-
-    return suppress.MARK in text or '"batchlint"' in text
+    return "batchlint" in text and ("batchlint-disable" in text or '"batchlint"' in text)
 
 
-def _has_directives(texts: dict[str, str]) -> bool:
-    return any(_may_suppress(t) for t in texts.values())
-
-
-def _known_rules(linter: Linter) -> dict[str, str]:
-    """Lower-case rule id and name -> rule name, for every installed rule (even disabled)."""
-    from batchlint.app import Plugins
-
-    known = {}
-    for cls in Plugins().rule_classes + [type(rule) for rule in linter.rules]:
-        known[cls.id.lower()] = cls.name
-        known[cls.name.lower()] = cls.name
-    return known
-
-
-def _collect(texts: dict[str, str], result: RunResult, known: dict[str, str]):
+def _collect(texts: dict[str, str], pools: list, known: dict[str, str]):
     from batchlint import suppress
 
     suppressions: list[suppress.Suppression] = []
     invalid: list[suppress.Invalid] = []
-    pools_by_file: dict[str, list] = {}
-    for pool in result.pools:
-        pools_by_file.setdefault(path_key(pool.location.file), []).append(pool)
     for path, text in texts.items():
         found, bad = suppress.from_comments(path, text, known)
         suppressions += found
         invalid += bad
-        pools = pools_by_file.get(path_key(path))
-        if pools and path.lower().endswith(_JSON) and '"batchlint"' in text:
-            found, bad = suppress.from_metadata(path, text, pools, known)
-            suppressions += found
-            invalid += bad
+        if path.lower().endswith(_JSON) and '"batchlint"' in text:
+            key = path_key(path)
+            here = [pool for pool in pools if path_key(pool.location.file) == key]
+            if here:
+                found, bad = suppress.from_metadata(path, text, here, known)
+                suppressions += found
+                invalid += bad
     return suppressions, invalid
 
 
-def _in_scope(item: suppress.Suppression, files: list[str]) -> bool:
+def _in_scope(item: suppress.Suppression, path: str) -> bool:
     from batchlint import suppress
 
-    if not item.patterns:
-        return True
-    return any(suppress.matches_path(f, item.patterns, item.base or ".") for f in files)
+    return not item.patterns or suppress.matches_path(path, item.patterns, item.base or ".")
 
 
-def _invalid_message(item: suppress.Invalid) -> str:
+# -- after the run -------------------------------------------------------------------------
+
+
+def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
+    """Report invalid and unused suppressions; drop the findings the baseline knows."""
+    ledger = result.ledger
+    if ledger is not None:
+        added = [_finding(linter, INVALID_RULE, i.location, _invalid(i)) for i in ledger.invalid]
+        if opts.report_unused_suppressions:
+            added += _unused(ledger, linter)
+        added = [f for f in added if f is not None]
+        if added:
+            _merge(result, added)
+    if result.suppressed:
+        log.info("%d findings suppressed", len(result.suppressed))
+
+    if opts.baseline:
+        from batchlint import baseline
+
+        baseline.apply(result, opts.baseline)
+
+
+def _unused(ledger: Ledger, linter: Linter) -> list[Finding | None]:
+    out = []
+    for item, used in ledger.found.items():
+        if not used:
+            out.append(_finding(linter, UNUSED_RULE, item.location, _unused_message(item)))
+    suppressor = linter.suppressor
+    for index, item in enumerate(suppressor.config if suppressor else ()):
+        # One whose files are not in this run (a hook run on a few files) is not unused.
+        if index not in ledger.config_used and index in ledger.config_in_scope:
+            out.append(_finding(linter, UNUSED_RULE, item.location, _unused_message(item)))
+    return out
+
+
+def _invalid(item: suppress.Invalid) -> str:
     return f"{item.message}; it suppresses nothing"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from batchlint.log import get as get_logger
@@ -20,6 +21,46 @@ class PathError(Exception):
 class Candidate(NamedTuple):
     path: str
     explicit: bool  # named on the command line rather than found in a folder
+
+
+class Candidates(Sequence):
+    """Files to read, in order: a ``Candidate`` for each, made when it is asked for.
+
+    Held as the list of paths and the positions of those named on the command line, since a
+    record for each of ten thousand files would take more memory than their paths.
+    """
+
+    __slots__ = ("paths", "_explicit")
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self._explicit: set[int] = set()
+
+    def add(self, path: str, explicit: bool) -> None:
+        if explicit:
+            self._explicit.add(len(self.paths))
+        self.paths.append(path)
+
+    def __len__(self) -> int:
+        return len(self.paths)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self.paths)))]
+        if index < 0:
+            index += len(self.paths)
+        return Candidate(self.paths[index], index in self._explicit)
+
+    def __iter__(self):
+        explicit = self._explicit
+        for index, path in enumerate(self.paths):
+            yield Candidate(path, index in explicit)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and list(self) == list(other)
+
+    def __repr__(self) -> str:
+        return f"Candidates({list(self)!r})"
 
 
 def path_key(path: str) -> str:
@@ -50,29 +91,36 @@ def excluded(path: str, patterns: tuple[str, ...]) -> bool:
 
 def discover(
     paths: list[str], suffixes: tuple[str, ...], exclude: tuple[str, ...] = ()
-) -> list[Candidate]:
+) -> Candidates:
     """Files to read, in a stable order; folders are walked, symlinked folders are not followed.
 
     A named file is read whatever its suffix; a named path that does not exist is a
     ``PathError``.
     """
-    found: list[Candidate] = []
-    seen: set[str] = set()
+    found = Candidates()
+    # A walk of one folder meets each file once: only paths given together can name a file
+    # twice, and only then is a set of every path worth its memory.
+    seen: set[str] | None = set() if len(paths) > 1 else None
     for path in paths:
         if not os.path.lexists(path):
             raise PathError(f"{path}: no such file or folder")
         if os.path.isdir(path):
             for candidate in _walk(path, suffixes, exclude):
-                key = os.path.abspath(candidate)
-                if key not in seen:
-                    seen.add(key)
-                    found.append(Candidate(candidate, False))
-        else:
-            key = os.path.abspath(path)
-            if key not in seen and not excluded(path, exclude):
-                seen.add(key)
-                found.append(Candidate(path, True))
+                if _first(candidate, seen):
+                    found.add(candidate, False)
+        elif not excluded(path, exclude) and _first(path, seen):
+            found.add(path, True)
     return found
+
+
+def _first(path: str, seen: set[str] | None) -> bool:
+    if seen is None:
+        return True
+    key = os.path.abspath(path)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
 
 
 def _walk(root: str, suffixes: tuple[str, ...], exclude: tuple[str, ...]) -> list[str]:

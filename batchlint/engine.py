@@ -9,10 +9,11 @@ from __future__ import annotations
 import errno
 import os
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 from batchlint.catalog import Catalog
-from batchlint.discover import Candidate, discover
+from batchlint.discover import Candidate, Candidates, discover
 from batchlint.log import INFO
 from batchlint.log import get as get_logger
 from batchlint.model import Diagnostic, Finding, Location, Pool, ReadResult, Severity
@@ -26,8 +27,9 @@ log = get_logger(__name__)
 class RunResult:
     """What a run found, for the reports.
 
-    ``pools`` holds a ``Pool`` record for each pool, or only its ``PoolPlace`` (name and
-    place) when the run was asked not to keep the values (``Linter(keep_pools=False)``).
+    ``pools`` holds a ``Pool`` record for each pool, its ``PoolPlace`` (name and place) only,
+    or nothing, as the run was asked (``Linter(keep_pools=...)``); ``pool_count`` counts them
+    in every case.
 
     ``suppressed`` holds the findings that suppressions or the baseline hid, for reports that
     count them. ``notes`` are run-level lines for the summary, only for what needs attention
@@ -43,7 +45,9 @@ class RunResult:
         "suppressed",
         "notes",
         "catalog_age_days",
-        "read_files",
+        "ledger",
+        "overwrites",
+        "_pool_count",
     )
 
     def __init__(
@@ -63,15 +67,42 @@ class RunResult:
         self.suppressed = suppressed if suppressed is not None else []
         self.notes = notes if notes is not None else []
         self.catalog_age_days = catalog_age_days
-        #: Files read besides ``files`` (parameters, variables, modules), which no report of
-        #: the run may overwrite.
-        self.read_files: set[str] = set()
+        #: What the run's suppressions matched (``aftercheck.Ledger``), when any file had one.
+        self.ledger = None
+        #: For each protected path (``Linter.protected``), how the run used it: "linted",
+        #: "defines" (pools or findings are in it) or "read" (a parameters file, a module);
+        #: an empty set for one it did not use.
+        self.overwrites: dict[str, set[str]] = {}
+        self._pool_count: int | None = None
+
+    @property
+    def pool_count(self) -> int:
+        return len(self.pools) if self._pool_count is None else self._pool_count
+
+    @pool_count.setter
+    def pool_count(self, count: int) -> None:
+        self._pool_count = count
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
     def worst(self) -> Severity | None:
         return max((f.severity for f in self.findings), default=None)
+
+
+class FileOutcome(NamedTuple):
+    """What linting one file gives the run."""
+
+    pools: list  # Pool or PoolPlace records, as the linter keeps them; else empty
+    pool_count: int
+    findings: list[Finding]
+    hidden: list[Finding]  # found, and suppressed
+    marks: object  # aftercheck.Marks, when a suppression concerned the file
+    overwrites: tuple[tuple[str, str], ...]  # (protected path, how it was used)
+
+
+#: What a run keeps of each pool: its values, its name and place, or only the count.
+KEEP_VALUES, KEEP_PLACES, KEEP_COUNT = "values", "places", "count"
 
 
 class Linter:
@@ -85,7 +116,8 @@ class Linter:
         read_options: ReadOptions | None = None,
         severities: dict[str, Severity] | None = None,
         *,
-        keep_pools: bool = True,
+        keep_pools: bool | str = True,
+        suppressor=None,
     ) -> None:
         self.readers = sorted(readers, key=lambda r: (getattr(r, "priority", 50), r.name))
         self.suffixes = tuple(sorted({s for r in self.readers for s in r.suffixes}))
@@ -93,8 +125,16 @@ class Linter:
         self.ctx = rule_context
         self.read_options = read_options or ReadOptions()
         self.severities = severities or {}
-        #: Whether results hold each ``Pool`` with its values, or only its ``PoolPlace``.
-        self.keep_pools = keep_pools
+        #: What results hold of each pool: ``KEEP_VALUES`` (or True) the ``Pool``,
+        #: ``KEEP_PLACES`` (or False) its ``PoolPlace``, ``KEEP_COUNT`` nothing but the count.
+        self.keep_pools = {True: KEEP_VALUES, False: KEEP_PLACES}.get(keep_pools, keep_pools)
+        if self.keep_pools not in (KEEP_VALUES, KEEP_PLACES, KEEP_COUNT):
+            raise ValueError(f"keep_pools: {keep_pools!r}")
+        #: Applies suppressions as each file is linted (``aftercheck.Suppressor``), if any.
+        self.suppressor = suppressor
+        #: Files no report may be written over: (device, inode) -> the path as given. The run
+        #: records in ``RunResult.overwrites`` how it used each.
+        self.protected: dict[tuple[int, int], str] = {}
         self._diagnostic_rules: dict[str, Rule] = {}
         for rule in rules:
             for kind in rule.diagnostic_kinds:
@@ -102,11 +142,17 @@ class Linter:
 
     # -- reading -------------------------------------------------------------------------
 
-    def candidates(self, paths: list[str], exclude: tuple[str, ...] = ()) -> list[Candidate]:
+    def candidates(self, paths: list[str], exclude: tuple[str, ...] = ()) -> Candidates:
         return discover(paths, self.suffixes, exclude)
 
     def read(self, candidate: Candidate, read_ctx: ReadContext) -> ReadResult:
         """Pools and diagnostics of one file; never raises for what the file holds."""
+        return self._read(candidate, read_ctx)[0]
+
+    def _read(
+        self, candidate: Candidate, read_ctx: ReadContext
+    ) -> tuple[ReadResult, str | None, os.stat_result | None]:
+        """(result, the file's text, its status); the text is None when it could not be read."""
         path = candidate.path
         try:
             info = os.stat(path)
@@ -114,40 +160,44 @@ class Linter:
             if not candidate.explicit and exc.errno == errno.ENOENT and os.path.islink(path):
                 # Met in a folder: a link to nothing is not a pool definition anyone wrote.
                 reason = "file skipped: a link to a missing file"
-                return _diagnostic("file-skipped", path, 1, reason)
-            return _diagnostic("parse-error", path, 1, f"cannot read file: {exc.strerror}")
+                return _diagnostic("file-skipped", path, 1, reason), None, None
+            message = f"cannot read file: {exc.strerror}"
+            return _diagnostic("parse-error", path, 1, message), None, None
+        return self._read_file(candidate, info, read_ctx)
+
+    def _read_file(self, candidate: Candidate, info: os.stat_result, read_ctx: ReadContext):
+        path = candidate.path
         if not stat.S_ISREG(info.st_mode) and not candidate.explicit:
             # A named pipe or device found in a folder would block the run on its first read;
             # one named on the command line is read, as the user asked (``<(az ...)``).
-            return _diagnostic("file-skipped", path, 1, "file skipped: not a regular file")
+            reason = "file skipped: not a regular file"
+            return _diagnostic("file-skipped", path, 1, reason), None, info
         size = info.st_size
         limit = self.read_options.max_file_size
         limits.start_file()
         if limit and size > limit:
-            return _diagnostic(
-                "file-skipped",
-                path,
-                1,
-                f"file skipped: {_size(size)} is over the --max-file-size limit of {_size(limit)}",
-            )
+            over = f"{_size(size)} is over the --max-file-size limit of {_size(limit)}"
+            reason = f"file skipped: {over}"
+            return _diagnostic("file-skipped", path, 1, reason), None, info
         try:
             with open(path, "rb") as handle:
                 # A pipe or device reports no size: read no more than the limit allows.
                 regular = stat.S_ISREG(info.st_mode)
                 data = handle.read() if regular or not limit else _read_upto(handle, limit + 1)
             if limit and len(data) > limit:
-                return _diagnostic(
-                    "file-skipped",
-                    path,
-                    1,
-                    f"file skipped: more than the --max-file-size limit of {_size(limit)}",
-                )
+                reason = f"file skipped: more than the --max-file-size limit of {_size(limit)}"
+                return _diagnostic("file-skipped", path, 1, reason), None, info
             text = decode(data)
         except OSError as exc:
-            return _diagnostic("parse-error", path, 1, f"cannot read file: {exc.strerror}")
+            message = f"cannot read file: {exc.strerror}"
+            return _diagnostic("parse-error", path, 1, message), None, info
         except ParseError as exc:
-            return _diagnostic("parse-error", path, exc.line, exc.message, exc.column)
+            diagnostic = _diagnostic("parse-error", path, exc.line, exc.message, exc.column)
+            return diagnostic, None, info
+        return self._parse(candidate, text, read_ctx), text, info
 
+    def _parse(self, candidate: Candidate, text: str, read_ctx: ReadContext) -> ReadResult:
+        path = candidate.path
         source = SourceFile(path, text, candidate.explicit)
         low = path.lower()
         readers = [r for r in self.readers if low.endswith(r.suffixes)]
@@ -204,20 +254,74 @@ class Linter:
             out.append(_rule_failed(rule, pool, exc))
         return out
 
-    def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> tuple[list, list, list]:
-        """(pools, findings, other files read) of one file."""
-        result = self.read(candidate, read_ctx)
+    def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> FileOutcome:
+        """Read and check one file, and apply the suppressions that concern its findings."""
+        result, text, info = self._read(candidate, read_ctx)
         findings = self.check(result)
-        pools = result.pools if self.keep_pools else [pool.place() for pool in result.pools]
-        return pools, findings, result.depends_on
+        hidden: list[Finding] = []
+        marks = None
+        if self.suppressor is not None:
+            settled = self.suppressor.settle(candidate.path, text, result.pools, findings, read_ctx)
+            if settled is not None:
+                findings, hidden, marks = settled
+        overwrites = self._overwrites(candidate, info, result, findings) if self.protected else ()
+        if self.keep_pools == KEEP_VALUES:
+            pools = result.pools
+        elif self.keep_pools == KEEP_PLACES:
+            pools = [pool.place() for pool in result.pools]
+        else:
+            pools = []
+        return FileOutcome(pools, len(result.pools), findings, hidden, marks, overwrites)
+
+    def _overwrites(self, candidate, info, result: ReadResult, findings: list[Finding]):
+        """How linting this file used the protected files: linted, defines (holds a pool or a
+        finding), read (a file the readers read besides it)."""
+        out: dict[tuple[str, str], None] = {}
+        own = self._protected(candidate.path, info)
+        if own is not None:
+            out[(own, "linted")] = None
+        places = [pool.location.file for pool in result.pools]
+        places += [finding.location.file for finding in findings]
+        for path in dict.fromkeys(places):
+            target = own if path == candidate.path else self._protected(path)
+            if target is not None:
+                out[(target, "defines")] = None
+        for path in dict.fromkeys(result.depends_on):
+            target = self._protected(path)
+            if target is not None:
+                out[(target, "read")] = None
+        return tuple(out)
+
+    def _protected(self, path: str, info: os.stat_result | None = None) -> str | None:
+        if info is None:
+            try:
+                info = os.stat(path)
+            except (OSError, ValueError):
+                return None
+        return self.protected.get((info.st_dev, info.st_ino))
+
+    def protect(self, paths) -> None:
+        """Watch ``paths`` (report or baseline files that exist) for use by the run."""
+        for path in paths:
+            try:
+                info = os.stat(path)
+            except (OSError, ValueError):
+                continue  # not there yet: nothing of the user's to overwrite
+            self.protected[(info.st_dev, info.st_ino)] = path
 
     def run(self, paths: list[str], exclude: tuple[str, ...] = (), jobs: int = 1) -> RunResult:
         return self.run_candidates(self.candidates(paths, exclude), jobs)
 
-    def run_candidates(self, candidates: list[Candidate], jobs: int = 1) -> RunResult:
+    def run_candidates(self, candidates: Sequence[Candidate], jobs: int = 1) -> RunResult:
         """Read and check files already chosen (e.g. a changed-file list and its relatives)."""
-        read_ctx = ReadContext([c.path for c in candidates], self.read_options)
-        outcome = RunResult(files=[c.path for c in candidates], catalog=self.ctx.catalog)
+        if isinstance(candidates, Candidates):
+            files = candidates.paths
+        else:
+            files = [c.path for c in candidates]
+        read_ctx = ReadContext(files, self.read_options)
+        outcome = RunResult(files=files, catalog=self.ctx.catalog)
+        outcome.pool_count = 0
+        outcome.overwrites = {path: set() for path in self.protected.values()}
         if jobs > 1 and len(candidates) > 1:
             from batchlint import parallel
 
@@ -225,11 +329,22 @@ class Linter:
         else:
             results = (self.lint_one(c, read_ctx) for c in candidates)
         shared: dict = {}
-        for pools, findings, read in results:
-            outcome.pools.extend(pools)
-            outcome.read_files.update(read)
+        for one in results:
+            outcome.pools.extend(one.pools)
+            outcome.pool_count += one.pool_count
+            findings = one.findings
             findings.sort(key=lambda f: f.sort_key)
             outcome.findings.extend(_shared(f, shared) for f in findings)
+            if one.hidden:
+                outcome.suppressed.extend(_shared(f, shared) for f in one.hidden)
+            if one.marks is not None:
+                if outcome.ledger is None:
+                    from batchlint.aftercheck import Ledger
+
+                    outcome.ledger = Ledger()
+                outcome.ledger.add(one.marks)
+            for target, how in one.overwrites:
+                outcome.overwrites.setdefault(target, set()).add(how)
         return outcome
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from batchlint.discover import Candidate
 from batchlint.log import get as get_logger
@@ -36,11 +36,11 @@ MAX_CHUNK = 64
 #: What a forked worker uses; set in the parent just before the fork.
 _state: tuple | None = None
 
-Result = tuple[list, list]
+Result = tuple  # engine.FileOutcome
 
 
 def lint_all(
-    linter, candidates: list[Candidate], read_ctx: ReadContext, jobs: int
+    linter, candidates: Sequence[Candidate], read_ctx: ReadContext, jobs: int
 ) -> Iterator[Result]:
     """``linter.lint_one`` for every candidate, spread over ``jobs`` processes, in order."""
     workers = min(jobs, len(candidates) // SERIAL_BELOW)
@@ -50,7 +50,7 @@ def lint_all(
     return _parallel(linter, candidates, read_ctx, workers)
 
 
-def _serial(linter, candidates: list[Candidate], read_ctx: ReadContext) -> Iterator[Result]:
+def _serial(linter, candidates: Sequence[Candidate], read_ctx: ReadContext) -> Iterator[Result]:
     for candidate in candidates:
         yield linter.lint_one(candidate, read_ctx)
 
@@ -61,7 +61,7 @@ def chunk_size(files: int, workers: int) -> int:
 
 
 def _parallel(
-    linter, candidates: list[Candidate], read_ctx: ReadContext, workers: int
+    linter, candidates: Sequence[Candidate], read_ctx: ReadContext, workers: int
 ) -> Iterator[Result]:
     global _state
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"

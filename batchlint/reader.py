@@ -12,6 +12,7 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from bisect import bisect_left
 from collections import OrderedDict
 from typing import Any, NamedTuple, Protocol
 
@@ -58,13 +59,57 @@ class SourceFile(NamedTuple):
 RECENT_SIZE = 256
 
 
+class Inputs:
+    """A run's input files as absolute paths, held without a second copy of every path.
+
+    Each path is held as the very string the run lists already (made absolute only when it is
+    not in normal form), in a sorted list rather than a set, whose table would take more than
+    the paths; a test of membership or a walk over the inputs uses absolute paths, made as
+    they are asked for.
+    """
+
+    __slots__ = ("_base", "_keys")
+
+    def __init__(self, paths) -> None:
+        self._base = os.path.join(os.getcwd(), "")
+        keys = []
+        for path in paths:
+            # A path is its own key when it is in normal form, relative or absolute.
+            if os.path.normpath(path) != path or path.startswith(".."):
+                path = os.path.abspath(path)
+            keys.append(path)
+        keys.sort()
+        self._keys = keys
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        path = os.path.abspath(path)
+        if self._has(path):
+            return True
+        return path.startswith(self._base) and self._has(path[len(self._base) :])
+
+    def _has(self, key: str) -> bool:
+        keys = self._keys
+        index = bisect_left(keys, key)
+        return index < len(keys) and keys[index] == key
+
+    def __iter__(self):
+        base = self._base
+        for key in self._keys:
+            yield key if os.path.isabs(key) else base + key
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+
 class ReadContext:
     """Shared state for one run's readers."""
 
     def __init__(self, inputs: list[str], options: ReadOptions | None = None) -> None:
         self.options = options or ReadOptions()
-        #: Absolute paths of every file that will be read in this run.
-        self.inputs: set[str] = {os.path.abspath(p) for p in inputs}
+        #: Every file that will be read in this run; ``in`` and iteration use absolute paths.
+        self.inputs = Inputs(inputs)
         self._cache: dict[tuple[str, str], Any] = {}
         self._recent: OrderedDict[tuple[str, str], Any] = OrderedDict()
 
@@ -96,6 +141,11 @@ class ReadContext:
         if not ok:
             raise result
         return result
+
+    def recent_text(self, path: str) -> str | None:
+        """The text of ``path`` if a reader read it lately (``read_text``), else None."""
+        held = self._recent.get(("text", os.path.abspath(path)))
+        return held[1] if held is not None and held[0] else None
 
     def read_text(self, path: str) -> str:
         """The text of a file another file refers to (a parameters file, a module)."""

@@ -106,12 +106,15 @@ def enabled_rules(plugins: Plugins, opts: LintOptions):
 
 
 def build_linter(
-    plugins: Plugins, opts: LintOptions, catalog, *, keep_pools: bool = True
+    plugins: Plugins, opts: LintOptions, catalog, *, keep_pools: bool | str = True
 ) -> Linter:
+    from batchlint.aftercheck import Suppressor
+
     rules, severities = enabled_rules(plugins, opts)
+    day = opts.as_of or today()
     ctx = RuleContext(
         catalog=catalog,
-        as_of=opts.as_of or today(),
+        as_of=day,
         eol_warning_days=opts.eol_warning_days,
         options={"rules": opts.rules, "region_snapshots": opts.region_snapshots},
     )
@@ -121,16 +124,32 @@ def build_linter(
         variables=dict(opts.variables),
         max_file_size=opts.max_file_size,
     )
-    return Linter(plugins.readers, rules, ctx, read_options, severities, keep_pools=keep_pools)
+    classes = list(dict.fromkeys([*plugins.rule_classes, *(type(rule) for rule in rules)]))
+    suppressor = Suppressor(opts.suppressions, day, opts.max_file_size, classes)
+    return Linter(
+        plugins.readers,
+        rules,
+        ctx,
+        read_options,
+        severities,
+        keep_pools=keep_pools,
+        suppressor=suppressor,
+    )
 
 
 def execute(
-    opts: LintOptions, plugins: Plugins | None = None, *, keep_pools: bool = True
+    opts: LintOptions,
+    plugins: Plugins | None = None,
+    *,
+    keep_pools: bool | str = True,
+    protect: tuple[str, ...] = (),
 ) -> RunResult:
     """Lint ``opts.paths``; the result before reporting.
 
-    With ``keep_pools=False`` the result lists each pool's ``PoolPlace`` rather than the whole
-    record, which is what the reports other than JSON need.
+    ``keep_pools``: what the result holds of each pool (``engine.KEEP_VALUES`` or True, the
+    whole record; ``KEEP_PLACES`` or False, its ``PoolPlace``; ``KEEP_COUNT``, only the count).
+    ``protect``: files to be written after the run (besides the ``--output`` files), whose use
+    by the run ``refuse_to_overwrite`` then knows.
     """
     from batchlint.discover import PathError
 
@@ -139,6 +158,7 @@ def execute(
     catalog = load_catalog(plugins, opts, notes)
     age = catalog_notes(catalog, opts, notes)
     linter = build_linter(plugins, opts, catalog, keep_pools=keep_pools)
+    linter.protect([*(t for _, t in opts.outputs if t is not None), *protect])
     for region, regional in linter.ctx.region_catalogs().items():
         catalog_notes(regional, opts, notes, region=region)
     jobs = opts.jobs if opts.jobs is not None else _cores()
@@ -202,25 +222,45 @@ def refuse_to_overwrite(
     """A ``UsageError`` when ``target`` is a file the run linted or read (a parameters file, a
     variables file, a module): writing there would replace the user's file.
 
-    ``definitions_only``: of the linted files, only those that define pools or have findings
-    count (a baseline found by the folder walk is linted too, and is meant to be rewritten).
+    ``definitions_only``: a linted file counts only when it holds pools or findings (a
+    baseline found by the folder walk is linted too, and is meant to be rewritten). The run
+    must have been told to protect ``target`` (``execute(protect=...)`` or ``--output``).
     """
-    files = result.files
-    if definitions_only:
-        files = [p.location.file for p in result.pools] + [f.location.file for f in result.findings]
-    linted = {os.path.realpath(path) for path in files}
-    read = {os.path.realpath(path) for path in result.read_files}
-    read |= {os.path.realpath(p) for p in (*opts.parameter_files, *opts.var_files)}
-    real = os.path.realpath(target)
-    if real in linted:
+    try:
+        info = os.stat(target)
+    except (OSError, ValueError):
+        return  # nothing there to overwrite
+    same = (info.st_dev, info.st_ino)
+    watched = [how for path, how in result.overwrites.items() if _same_file(path, same)]
+    if watched:
+        used = set().union(*watched)
+    else:  # not watched by the run (a caller of this module): compare with the linted files
+        used = {"linted", "defines"} if any(_same_file(f, same) for f in result.files) else set()
+    if any(_same_file(p, same) for p in (*opts.parameter_files, *opts.var_files)):
+        used.add("read")
+    if ("defines" if definitions_only else "linted") in used:
         raise UsageError(f"{what} {target} is one of the files being linted; not overwriting it")
-    if real in read:
+    if "read" in used:
         raise UsageError(f"{what} {target} is a file this run read; not overwriting it")
 
 
-def _reports_pools(opts: LintOptions, plugins: Plugins) -> bool:
-    """Whether a report asked for prints the values of every pool (the JSON report does)."""
-    return any(getattr(plugins.reporters.get(fmt), "needs_pools", False) for fmt, _ in opts.outputs)
+def _same_file(path: str, same: tuple[int, int]) -> bool:
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return False
+    return (info.st_dev, info.st_ino) == same
+
+
+def pools_to_keep(opts: LintOptions, plugins: Plugins) -> str:
+    """What the reports asked for need of each pool: its values (JSON prints them), its name
+    and place (JUnit makes a test case of each pool), or only how many there are."""
+    from batchlint.engine import KEEP_COUNT, KEEP_PLACES, KEEP_VALUES
+
+    wanted = {getattr(plugins.reporters.get(fmt), "needs_pools", False) for fmt, _ in opts.outputs}
+    if True in wanted or KEEP_VALUES in wanted:
+        return KEEP_VALUES
+    return KEEP_PLACES if KEEP_PLACES in wanted else KEEP_COUNT
 
 
 def _wants_color(stream) -> bool:
@@ -242,7 +282,7 @@ def exit_status(result: RunResult, fail_on: str) -> int:
 def lint(opts: LintOptions) -> int:
     plugins = Plugins()
     try:
-        result = execute(opts, plugins, keep_pools=_reports_pools(opts, plugins))
+        result = execute(opts, plugins, keep_pools=pools_to_keep(opts, plugins))
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)

@@ -373,6 +373,25 @@ def test_output_never_replaces_a_file_the_run_read(tmp_path, files, args, target
     assert f"--output {target} is a file this run read; not overwriting it" in proc.stderr
 
 
+@pytest.mark.parametrize("link", ["hard", "symbolic"])
+def test_output_never_replaces_a_file_the_run_read_under_another_name(tmp_path, link):
+    (tmp_path / "a.json").write_text(TEMPLATE)
+    (tmp_path / "a.parameters.json").write_text(PARAMETERS)
+    make = os.link if link == "hard" else os.symlink
+    make(tmp_path / "a.parameters.json", tmp_path / "report.txt")
+    proc = lint(tmp_path, "a.json", "--output", "report.txt")
+    assert proc.returncode == 2
+    assert "--output report.txt is a file this run read; not overwriting it" in proc.stderr
+
+
+def test_output_never_replaces_a_linted_file_under_another_name(tmp_path):
+    (tmp_path / "main.tf").write_text(TERRAFORM_POOL)
+    os.link(tmp_path / "main.tf", tmp_path / "report.sarif")
+    proc = lint(tmp_path, "main.tf", "--format", "sarif", "--output", "report.sarif")
+    assert proc.returncode == 2
+    assert "--output report.sarif is one of the files being linted" in proc.stderr
+
+
 def test_baseline_is_never_written_over_a_linted_template(tmp_path):
     (tmp_path / "main.tf").write_text(TERRAFORM_POOL)
     before = (tmp_path / "main.tf").read_bytes()

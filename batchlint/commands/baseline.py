@@ -51,7 +51,7 @@ def _lint(argv: list[str], baseline_path: str):
         raise UsageError("no paths to lint (try: batchlint baseline create FILE .)")
     opts.baseline = None
     try:
-        result = run.execute(opts, run.Plugins(), keep_pools=False)
+        result = run.execute(opts, run.Plugins(), keep_pools="count", protect=(baseline_path,))
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)

@@ -53,30 +53,31 @@ def reported_through(ctx: ReadContext) -> dict[str, str]:
 
 
 def _index(ctx: ReadContext) -> dict[str, str]:
-    edges: dict[str, list[str]] = {}
+    # Most files refer to no other: they share one empty tuple, and have no reach set.
+    edges: dict[str, tuple[str, ...]] = {}
 
-    def references(path: str) -> list[str]:
+    def references(path: str) -> tuple[str, ...]:
         if path not in edges:
-            edges[path] = []
+            edges[path] = ()
             if not path.lower().endswith((".bicep", ".bicepparam")):
-                return []  # an ARM template: its links are not followed
+                return ()  # an ARM template: its links are not followed
             try:
                 # A file without these words refers to no other file, and the text tells that
                 # without a parse; in a run over many files most of them are leaves.
                 text = ctx.read_text(path)
                 if "module" not in text and "using" not in text:
-                    return []
+                    return ()
                 file = load(ctx, path, ctx.display_path(path))
             except (OSError, ParseError):
-                return []
+                return ()
             refs = [file.using.source] if file.using is not None else []
             refs += [d.source for d in file.declarations if isinstance(d, Module)]
             here = os.path.dirname(path)
-            edges[path] = [
+            edges[path] = tuple(
                 os.path.normpath(os.path.join(here, ref))
                 for ref in refs
                 if not is_registry(ref) and ref.lower().endswith(TEMPLATE_SUFFIXES)
-            ]
+            )
         return edges[path]
 
     def reachable(start: str) -> set[str]:
@@ -90,11 +91,11 @@ def _index(ctx: ReadContext) -> dict[str, str]:
         return seen
 
     inputs = sorted(p for p in ctx.inputs if p.lower().endswith((".bicep", ".bicepparam")))
-    reach = {path: reachable(path) for path in inputs}
+    reach = {path: found for path in inputs if (found := reachable(path))}
     # One pass over the reach sets: asking, for each input, whether any other input reaches it
     # takes time that grows with the square of the number of inputs.
-    reached = {target for q in inputs for target in reach[q] if target != q}
-    starts = [p for p in inputs if p not in reached]
+    reached = {target for q in reach for target in reach[q] if target != q}
+    starts = [p for p in reach if p not in reached]
     through: dict[str, str] = {}
     for start in starts:
         for target in sorted(reach[start]):

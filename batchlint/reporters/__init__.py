@@ -33,7 +33,7 @@ class _Lazy:
         return self.resolve()(*args, **kwargs)
 
     @property
-    def needs_pools(self) -> bool:
+    def needs_pools(self) -> bool | str:
         return getattr(self.resolve(), "needs_pools", False)
 
 

@@ -13,9 +13,11 @@ class Reporter:
     """Writes a ``RunResult``. ``rules`` maps rule ids to rule classes, for help and links."""
 
     name: ClassVar[str]
-    #: Whether the report prints each pool's values; other reports are given only each pool's
-    #: name and place (``PoolPlace``), so that a run does not hold every pool's values.
-    needs_pools: ClassVar[bool] = False
+    #: What the report needs of each pool: True (or "values") for the ``Pool`` records with
+    #: their values, "places" for each pool's name and place (``PoolPlace``), False for no
+    #: more than ``result.pool_count``. A run keeps no more than its reports need, so that it
+    #: does not hold every pool of a large repository.
+    needs_pools: ClassVar[bool | str] = False
 
     def __init__(
         self,
@@ -39,7 +41,7 @@ def summary(result: RunResult) -> dict:
 
     return {
         "files": len(result.files),
-        "pools": len(result.pools),
+        "pools": result.pool_count,
         "errors": result.count(Severity.ERROR),
         "warnings": result.count(Severity.WARNING),
         "infos": result.count(Severity.INFO),

@@ -60,6 +60,7 @@ def _describe(finding: Finding) -> str:
 
 class JunitReporter(Reporter):
     name = "junit"
+    needs_pools = "places"  # a test case for each pool
 
     def report(self, result) -> None:
         root = self.tree(result)
