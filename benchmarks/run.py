@@ -7,6 +7,8 @@
 - synthetic repositories of 1,000 and 10,000 files (``benchmarks/generate.py``), with
   ``--jobs 1`` and ``--jobs 2``: wall time, files a second, CPU time over wall time (how many
   cores were busy) and peak resident memory of the process and its workers;
+- trees without findings (``generate.py --clean``) of 1,000, 10,000 and 20,000 files: peak
+  memory, and what the run holds for each file past 10,000;
 - ``checkov -d DIR --framework arm bicep terraform`` on the same trees, when ``--checkov``
   names its executable (install it in a separate virtual environment; it has many
   dependencies that batchlint does not want beside it).
@@ -235,20 +237,27 @@ def main_table(args, env: dict, work: Path) -> str:
                 _growth(memory[(small, jobs)], memory[(large, jobs)]),
                 "",
             )
-        # The same sizes without findings: what a run holds per file, apart from its report.
+    # Trees without findings, up to a larger size: what a run holds per file, apart from its
+    # report, is the growth between the two largest.
+    sizes = sorted(args.memory_sizes)
+    if len(sizes) >= 2:
         clean = {}
-        for files in (small, large):
+        for files in sizes:
             target = str(tree(work, files, args.seed, clean=True))
             runs = {f"j{jobs}": batchlint + lint_args(target, jobs) for jobs in args.jobs}
             samples = repeat(runs, 1, env)
             for jobs in args.jobs:
                 runs_of = samples[f"j{jobs}"]
                 clean[(files, jobs)] = (max_rss(runs_of), linted(runs_of[0]))
+        last, before_last = sizes[-1], sizes[-2]
         for jobs in args.jobs:
+            peaks = [clean[(files, jobs)][0] for files in sizes]
+            per_file = (peaks[-1] - peaks[-2]) * 1024 * 1024 / (last - before_last)
             table.add(
-                f"peak memory {small:,} → {large:,} files without findings "
-                f"({clean[(large, jobs)][1]}), --jobs {jobs}",
-                _growth(clean[(small, jobs)][0], clean[(large, jobs)][0]),
+                f"peak memory without findings, {' / '.join(f'{n:,}' for n in sizes)} files "
+                f"({clean[(last, jobs)][1]}), --jobs {jobs}",
+                f"{' / '.join(f'{mb:.1f}' for mb in peaks)} MB; "
+                f"{per_file:,.0f} bytes a file from {before_last:,} to {last:,}",
                 "",
             )
     return f"{machine()}\n\n{table.markdown()}"
@@ -320,6 +329,14 @@ def main(argv: list[str] | None = None) -> int:
         default=[1000, 10000],
         metavar="'N M'",
         help="tree sizes in files (default '1000 10000')",
+    )
+    parser.add_argument(
+        "--memory-sizes",
+        type=_sizes,
+        default=[1000, 10000, 20000],
+        metavar="'N M ...'",
+        help="sizes of the trees without findings whose peak memory is shown "
+        "(default '1000 10000 20000')",
     )
     parser.add_argument(
         "--jobs",

@@ -143,6 +143,12 @@ class ArmReader:
         used = []
         for path in files:
             display = ctx.display_path(path)
+            if path.lower().endswith(".bicepparam"):
+                from batchlint.readers.bicepdeploy import parameters_file_values
+
+                given = parameters_file_values(ctx, path, display, result)
+                values.update((name.lower(), value) for name, value in given.items())
+                continue
             try:
                 root, _ = parse_json_file(path, display, ctx)
             except OSError as exc:

@@ -104,18 +104,53 @@ class _Walk:
         what = f"template {using.source} named by using"
         if not self._template_path(target, using.loc, what):
             return
+        values = self._bicepparam_values(params, path, source.path)
         if target.lower().endswith((".json", ".jsonc")):
             # A .bicepparam file may give the values of an ARM JSON template.
             root = self._arm_file(target, using.loc, what)
             if root is not None:
-                self._arm_deployment(root, target, bicepparam_values(params, source.path))
+                self._arm_deployment(root, target, values)
             return
         template = self._follow(target, using.loc, what)
         if template is None:
             return
+        for name, value in values.items():
+            if name not in template.params:
+                self._diagnostic(
+                    "parse-error",
+                    value.loc or using.loc,
+                    f"parameter {name} is given a value, but {using.source} declares no "
+                    f"parameter {name} (Bicep error BCP259)",
+                )
         unset = f"{source.path} does not set it"
-        values = bicepparam_values(params, source.path)
         self.deployment(template, target, self._scope(template, values, unset))
+
+    def _bicepparam_values(self, params, path: str, display: str) -> dict[str, Node]:
+        """The values a .bicepparam file gives: those of the files it ``extends`` first, then
+        its own."""
+        chain = [(params, display)]
+        seen = {os.path.normcase(path)}
+        while chain[-1][0].extends is not None and len(chain) <= MAX_MODULE_DEPTH:
+            current, shown = chain[-1]
+            extends = current.extends
+            folder = os.path.dirname(os.path.abspath(current.path))
+            base = os.path.normpath(os.path.join(folder, extends.source))
+            if os.path.normcase(base) in seen:
+                message = f"{shown} extends {extends.source}, which extends it in turn"
+                if os.path.normcase(base) == os.path.normcase(os.path.abspath(current.path)):
+                    message = f"{shown} extends itself"
+                self._diagnostic("parse-error", extends.loc, message)
+                break
+            seen.add(os.path.normcase(base))
+            what = f"parameters file {extends.source} named by extends"
+            file = self._follow(base, extends.loc, what)
+            if file is None:
+                break
+            chain.append((file, self.ctx.display_path(base)))
+        values: dict[str, Node] = {}
+        for file, shown in reversed(chain):
+            values.update(bicepparam_values(file, shown))
+        return values
 
     # -- parameter values -------------------------------------------------------------------
 
@@ -138,7 +173,7 @@ class _Walk:
         target = os.path.normpath(os.path.join(os.path.dirname(path), params.using.source))
         if target != template:
             return {}  # it belongs to another template
-        return bicepparam_values(params, display)
+        return self._bicepparam_values(params, path, display)
 
     def _json_parameters(self, path: str, display: str) -> dict[str, Node]:
         try:
@@ -546,6 +581,23 @@ def _module_arguments(decl, instance) -> tuple[dict[str, Node], Unknown | None]:
         return {}, None
     origin = f"argument of module {decl.symbol}"
     return {name: relabel(node, origin) for name, node in value.value.items()}, None
+
+
+def parameters_file_values(ctx: ReadContext, path: str, display: str, result: ReadResult):
+    """The values of a .bicepparam file given for an ARM JSON template (``--parameters``),
+    with the files it extends; problems go to ``result``."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        message = f"cannot read parameters file: {exc.strerror}"
+        result.diagnostics.append(Diagnostic("parse-error", Location(display, 1), message))
+        return {}
+    walk = _Walk(ctx)
+    params = walk._follow(os.path.abspath(path), Location(display, 1), f"parameters file {display}")
+    values = {} if params is None else walk._bicepparam_values(params, path, display)
+    result.diagnostics.extend(walk.result.diagnostics)
+    result.depends_on.extend(d for d in walk.result.depends_on if d not in result.depends_on)
+    return values
 
 
 def bicepparam_values(params: syn.BicepFile, display: str) -> dict[str, Node]:

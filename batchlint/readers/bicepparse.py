@@ -122,9 +122,9 @@ def parse(text: str, path: str, *, bicepparam: bool = False) -> BicepFile:
 
     builder = _Builder(data, path, repairs)
     result = builder.file(tree.root_node)
-    result.errors = sorted(
-        repairs.unterminated + builder.problems(tree.root_node), key=lambda p: (p.line, p.column)
-    )
+    problems = repairs.unterminated + builder.problems(tree.root_node)
+    problems += builder.declaration_problems
+    result.errors = sorted(problems, key=lambda p: (p.line, p.column))
     return result
 
 
@@ -140,6 +140,10 @@ def _strings_under(root, cursor) -> list:
 
 
 _PARAM_KEYWORD = re.compile(rb"(?m)^[ \t]*(param)(?=[ \t])")
+#: ``using none``: a parameters file tied to no template (one that others extend).
+_USING_NONE = re.compile(rb"(?m)^[ \t]*(using)[ \t]+none(?=[ \t]*(?://|/\*|\r?$))")
+#: ``extends 'base.bicepparam'``: a parameters file that takes another's values first.
+_EXTENDS = re.compile(rb"(?m)^[ \t]*(extends)(?=[ \t]+')")
 
 
 class _Repairs:
@@ -153,18 +157,37 @@ class _Repairs:
         self.assignments_at: set[int] = set()
         #: Byte offsets of spreads rewritten to ``__:`` (objects) or ``__,`` (arrays).
         self.spreads_at: set[int] = set()
+        #: Byte offsets of ``using none`` (rewritten to a comment) and of ``extends``
+        #: (rewritten to ``var _e=``) in a .bicepparam file.
+        self.using_none_at: list[int] = []
+        self.extends_at: set[int] = set()
 
     def assignments(self, data: bytes, tree) -> bytes:
-        """``param x = v`` (a .bicepparam assignment) as ``var   x = v``, of the same length."""
+        """The .bicepparam statements the grammar does not know, as same-length text it reads:
+        ``param x = v`` as ``var   x = v``, ``using none`` as a comment, ``extends 'f'`` as
+        ``var _e= 'f'``."""
         out = bytearray(data)
         root = tree.root_node
+
+        def code(start: int, length: int) -> bool:
+            node = root.descendant_for_byte_range(start, start + length)
+            return node is None or node.type not in ("string_content", "comment")
+
         for match in _PARAM_KEYWORD.finditer(data):
             start = match.start(1)
-            node = root.descendant_for_byte_range(start, start + 5)
-            if node is not None and node.type in ("string_content", "comment"):
-                continue
-            out[start : start + 5] = b"var  "
-            self.assignments_at.add(start)
+            if code(start, 5):
+                out[start : start + 5] = b"var  "
+                self.assignments_at.add(start)
+        for match in _USING_NONE.finditer(data):
+            start = match.start(1)
+            if code(start, 5):
+                out[start : start + 2] = b"//"
+                self.using_none_at.append(start)
+        for match in _EXTENDS.finditer(data):
+            start = match.start(1)
+            if code(start, 7):
+                out[start : start + 7] = b"var _e="
+                self.extends_at.add(start)
         return bytes(out)
 
     def next(self, data: bytes, tree) -> bytes | None:
@@ -206,6 +229,8 @@ class _Repairs:
         # One byte is inserted: later offsets move by one, lines do not.
         self.spreads_at = {p + 1 if p >= end else p for p in self.spreads_at}
         self.assignments_at = {p + 1 if p >= end else p for p in self.assignments_at}
+        self.extends_at = {p + 1 if p >= end else p for p in self.extends_at}
+        self.using_none_at = [p + 1 if p >= end else p for p in self.using_none_at]
         return data[:end] + b"'" + data[end:]
 
     def _newer_syntax(self, data: bytes, error) -> bytes | None:
@@ -312,7 +337,11 @@ class _Builder:
         self.path = path
         self.spreads = repairs.spreads_at
         self.assignments = repairs.assignments_at
+        self.extends = repairs.extends_at
+        self.using_none = repairs.using_none_at
         self.broken_lines = repairs.broken_lines
+        #: Problems the builder finds in the declarations (a name declared twice).
+        self.declaration_problems: list[SyntaxProblem] = []
 
     # positions and text
 
@@ -372,26 +401,37 @@ class _Builder:
 
     def file(self, root) -> BicepFile:
         out = BicepFile(self.path)
+        names: set[str] = set()
         for node in root.named_children:
             kind = node.type
             try:
                 if kind == "parameter_declaration":
                     param = self.param(node)
                     if param:
+                        self._declare(param.name, param.loc, names)
                         out.params[param.name] = param
                 elif kind == "variable_declaration":
+                    if node.start_byte in self.extends:
+                        source = self._first(node, "string")
+                        if source is not None:
+                            out.extends = Using(self.plain_string(source), self.loc(node))
+                        continue
                     var = self.var(node)
                     if var and node.start_byte in self.assignments:
+                        self._declare(var.name, var.loc, names)
                         out.params[var.name] = Param(var.name, var.value, var.loc)
                     elif var:
+                        self._declare(var.name, var.loc, names)
                         out.variables[var.name] = var
                 elif kind == "resource_declaration":
                     resource = self.resource(node)
                     if resource:
+                        self._declare(resource.symbol, resource.loc, names)
                         out.declarations.append(resource)
                 elif kind == "module_declaration":
                     module = self.module(node)
                     if module:
+                        self._declare(module.symbol, module.loc, names)
                         out.declarations.append(module)
                 elif kind == "user_defined_function":
                     func = self.func(node)
@@ -407,7 +447,18 @@ class _Builder:
                         out.imports.append(imported)
             except _Skip:
                 continue  # a declaration the parser could not make sense of
+        if self.using_none and out.using is None:
+            start = self.using_none[0]
+            line = self.data.count(b"\n", 0, start) + 1
+            out.using = Using("none", Location(self.path, line, _column(self.data, start)))
         return out
+
+    def _declare(self, name: str, loc: Location, names: set[str]) -> None:
+        """Parameters, variables, resources and modules share one set of names in Bicep."""
+        if name in names:
+            message = f"{name!r} is declared more than once in this file (Bicep error BCP028)"
+            self.declaration_problems.append(SyntaxProblem(message, loc.line, loc.column))
+        names.add(name)
 
     def param(self, node) -> Param | None:
         name = self._first(node, "identifier")

@@ -248,6 +248,8 @@ class BicepFile:
     #: Resources and modules in source order.
     declarations: list[Resource | Module] = field(default_factory=list)
     using: Using | None = None
+    #: ``extends``: the .bicepparam file whose values this one starts from.
+    extends: Using | None = None
     errors: list[SyntaxProblem] = field(default_factory=list)
 
 
