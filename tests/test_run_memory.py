@@ -11,6 +11,7 @@ import pytest
 from batchlint import engine, run
 from batchlint.app import Plugins
 from batchlint.discover import Candidate, Candidates, discover
+from batchlint.hookspecs import hookimpl
 from batchlint.model import Pool, PoolPlace
 from batchlint.options import LintOptions
 from batchlint.reader import Inputs
@@ -102,3 +103,28 @@ def test_inputs_hold_the_paths_given_and_answer_for_absolute_ones(tmp_path, monk
         + ["/x/f.json"]
     )
     assert len(inputs) == 6
+
+
+class _PlacesReporter:
+    name = "places-test"
+    needs_pools = "places"
+
+
+class _PlainReporter:
+    name = "plain-test"
+
+
+class _Reporters:
+    @hookimpl
+    def batchlint_reporters(self):
+        return [_PlacesReporter, _PlainReporter]
+
+
+def test_an_outside_reporter_gets_what_it_declares():
+    plugins = Plugins()
+    plugins.manager.register(_Reporters(), name="test-reporters")
+    opts = LintOptions(paths=[str(EXAMPLES)])
+    opts.outputs = [("places-test", None)]
+    assert run.pools_to_keep(opts, plugins) == engine.KEEP_PLACES
+    opts.outputs = [("plain-test", None)]
+    assert run.pools_to_keep(opts, plugins) == engine.KEEP_COUNT
