@@ -1,6 +1,8 @@
 """The HCL parser: positioned nodes, strings as Terraform reads them, errors where terraform
 puts them."""
 
+import pytest
+
 from batchlint.model import Location
 from batchlint.readers import hcl
 
@@ -125,3 +127,33 @@ def test_numbers_longer_than_python_converts_are_read():
     assert attr(f"x = {digits}\n").expr.value == float("inf")
     index = attr(f"x = a.{digits}\n").expr
     assert index.key.value == float("inf")
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "words"),
+    [
+        ("a = 1 b = 2\n", (1, 7), "Missing newline after argument"),
+        ("x {\n  a = 1 b = 2\n}\n", (2, 9), "Missing newline after argument"),
+        ("x {\n  y {\n  } z = 1\n}\n", (3, 5), "Missing newline after block definition"),
+        ("locals { a = 1 b = 2 }\n", (1, 16), "Invalid single-argument block definition"),
+        ("x { y { } }\n", (1, 5), "Invalid single-argument block definition"),
+    ],
+)
+def test_two_definitions_on_one_line_are_an_error_terraform_gives(text, where, words):
+    parsed = hcl.parse(text, "main.tf")
+    assert parsed.error is not None
+    assert (parsed.error.line, parsed.error.column) == where
+    assert words in parsed.error.message
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "locals { a = 1 }\n",
+        'x "l" { }\n',
+        "locals {\n  o = { a = 1, b = 2 }\n  p = 2\n}\n",
+        "x {\n  y { a = 1 }\n  z = 2\n}\n",
+    ],
+)
+def test_one_definition_a_line_and_one_line_blocks_are_fine(text):
+    assert hcl.parse(text, "main.tf").error is None

@@ -277,8 +277,13 @@ def _parse_chunk(data: bytes, path: str, row_offset: int) -> tuple[Body, ParseEr
     error = None
     if strings or tree.root_node.has_error or conv.bad_numbers:
         error = _first_error(tree.root_node, conv, strings)
-        if error is not None and row_offset:
-            error = ParseError(error.message, error.line + row_offset, error.column)
+    crowded = _crowded(tree.root_node)
+    if crowded is not None and (
+        error is None or (crowded.line, crowded.column) < (error.line, error.column)
+    ):
+        error = crowded
+    if error is not None and row_offset:
+        error = ParseError(error.message, error.line + row_offset, error.column)
     return body, error
 
 
@@ -767,6 +772,47 @@ def _first_error(root, conv: _Converter, strings: list) -> ParseError | None:
     # An error inside a block is the cause; the block then looks unclosed as well.
     inner = [f for f in found if not f[2].startswith("unclosed")]
     row, col, message = min(inner or found)
+    return ParseError(message, row + 1, col + 1)
+
+
+def _crowded(root) -> ParseError | None:
+    """The first argument or block that does not end its line, which Terraform refuses and
+    tree-sitter-hcl reads (``a = 1 b = 2``); a block on one line holds one argument at most."""
+    found = []
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if node.type != "body":
+            stack.extend(c for c in node.named_children if c.type == "body")
+            continue
+        items = [c for c in node.named_children if c.type in ("attribute", "block")]
+        stack.extend(c for c in items if c.type == "block")
+        parent = node.parent
+        if parent is not None and parent.type == "block":
+            one_line = parent.start_point.row == parent.end_point.row
+            if one_line and (len(items) > 1 or any(c.type == "block" for c in items)):
+                item = items[1] if len(items) > 1 else items[0]
+                found.append(
+                    (
+                        item.start_point,
+                        "a block written on one line can hold only one argument and no "
+                        "block (Terraform: Invalid single-argument block definition)",
+                    )
+                )
+                continue
+        for before, item in zip(items, items[1:], strict=False):
+            if item.start_point.row == before.end_point.row:
+                what = "an argument" if before.type == "attribute" else "a block"
+                name = "argument" if before.type == "attribute" else "block definition"
+                message = (
+                    f"{what} must end at the end of its line, and another begins on it "
+                    f"(Terraform: Missing newline after {name})"
+                )
+                found.append((item.start_point, message))
+                break
+    if not found:
+        return None
+    (row, col), message = min(found)
     return ParseError(message, row + 1, col + 1)
 
 
