@@ -321,7 +321,22 @@ def parse_lint_args(argv: list[str]) -> tuple[LintOptions, argparse.Namespace]:
     from batchlint import config
 
     config.apply(opts, explicit, no_config=args.no_config)
+    check_input_files(opts)
     return opts, args
+
+
+def check_input_files(opts: LintOptions) -> None:
+    """Refuse a parameters or variables file that is not there: the run would apply nothing
+    from it, which is not what was asked."""
+    for name, option, key in (
+        ("parameter_files", "--parameters", "parameters"),
+        ("var_files", "--var-file", "var-files"),
+    ):
+        where = opts.sources.get(name, "command line")
+        for path in getattr(opts, name):
+            if not os.path.exists(path):
+                given = option if where == "command line" else f"{key} in {where}"
+                raise UsageError(f"{path}: no such file (named by {given})")
 
 
 def check_outputs(outputs: list[tuple[str, str | None]]) -> None:

@@ -479,3 +479,34 @@ def test_a_link_to_a_missing_file_met_in_a_folder_is_skipped_with_a_warning(tmp_
     proc = lint(tmp_path, ".")
     assert proc.returncode == 0
     assert "x.json:1:1: warning BL003 file skipped: a link to a missing file" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "config", "message"),
+    [
+        (["-p", "gone.json"], None, "gone.json: no such file (named by --parameters)"),
+        (["--var-file", "gone.tfvars"], None, "gone.tfvars: no such file (named by --var-file)"),
+        ([], 'parameters = ["gone.json"]', "gone.json: no such file (named by parameters in"),
+    ],
+    ids=["parameters", "var-file", "configured"],
+)
+def test_a_parameters_or_variables_file_that_is_not_there_is_a_usage_error(
+    tmp_path, args, config, message
+):
+    (tmp_path / "a.json").write_text(TEMPLATE)
+    if config is None:
+        proc = lint(tmp_path, "a.json", *args)
+    else:
+        (tmp_path / "pyproject.toml").write_text(f"[tool.batchlint]\n{config}\n")
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
+        proc = subprocess.run(
+            [sys.executable, "-m", "batchlint", "--as-of", AS_OF, "a.json"],
+            cwd=tmp_path,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr

@@ -229,3 +229,9 @@ def test_baseline_works_for_plain_json_pool_specs(here):
     _create("baseline.json", "pool.json")
     (here / "pool.json").write_text("\n\n" + json.dumps(body, indent=4))
     assert seen(lint("pool.json", baseline="baseline.json")) == []
+
+
+@pytest.mark.parametrize("action", ["create", "prune"])
+def test_an_action_asked_for_help_shows_the_usage(action, capsys):
+    assert main(["baseline", action, "--help"]) == 0
+    assert "batchlint baseline create FILE" in capsys.readouterr().out

@@ -149,3 +149,68 @@ def test_a_missing_bicepparam_file_for_an_arm_template_is_reported(tmp_path, mon
     assert _messages(result.diagnostics) == [
         ("no.bicepparam", 1, "cannot read parameters file: No such file or directory")
     ]
+
+
+def test_assignments_after_an_unclosed_string_are_still_read(tmp_path, monkeypatch):
+    files = {
+        "main.bicep": "param size string = 'x'\n" + TEMPLATE,
+        "main.bicepparam": "using './main.bicep'\nparam size = 'big\n\n"
+        "param agent = 'batch.node.ubuntu 24.04'\n",
+    }
+    pools, diagnostics = read(tmp_path, monkeypatch, files, ["main.bicepparam"])
+    assert [(d.location.line, d.message.split(":")[0]) for d in diagnostics] == [
+        (2, "unterminated string")
+    ]
+    assert agents(pools) == [("pool-a", "batch.node.ubuntu 24.04", "main.bicepparam", 4)]
+
+
+def test_an_undeclared_value_for_an_arm_template_is_an_error(tmp_path, monkeypatch):
+    files = {
+        "t.json": json.dumps(ARM_TEMPLATE),
+        "t.bicepparam": "using './t.json'\nparam AGENT = 'batch.node.ubuntu 22.04'\n"
+        "param nosuch = 1\n",
+    }
+    pools, diagnostics = read(tmp_path, monkeypatch, files, ["t.bicepparam"])
+    assert [(d.location.line, d.message) for d in diagnostics] == [
+        (
+            3,
+            "parameter nosuch is given a value, but ./t.json declares no parameter nosuch "
+            "(Bicep error BCP259)",
+        )
+    ]
+    result = _arm(tmp_path, monkeypatch, files, ["t.bicepparam"])
+    assert [d.location.line for d in result.diagnostics] == [3]
+    assert agents(result.pools)[0][1] == "batch.node.ubuntu 22.04"
+
+
+def test_a_parameters_option_for_another_template_is_reported_and_not_used(tmp_path, monkeypatch):
+    files = {
+        "main.bicep": TEMPLATE,
+        "t.json": json.dumps(ARM_TEMPLATE),
+        "other.bicepparam": "using './other.bicep'\nparam agent = 'batch.node.ubuntu 24.04'\n",
+        "extra.bicepparam": "using './main.bicep'\nparam agent = 'batch.node.ubuntu 24.04'\n"
+        "param nope = 1\n",
+    }
+    message = (
+        "other.bicepparam is for ./other.bicep (its using line), not for this template; "
+        "its values are not used"
+    )
+    pools, diagnostics = read(
+        tmp_path, monkeypatch, files, ["main.bicep"], parameter_files=("other.bicepparam",)
+    )
+    assert _messages(diagnostics) == [("other.bicepparam", 1, message)]
+    assert agents(pools)[0][1] == "batch.node.ubuntu 22.04"
+    result = _arm(tmp_path, monkeypatch, files, ["other.bicepparam"])
+    assert _messages(result.diagnostics) == [("other.bicepparam", 1, message)]
+    pools, diagnostics = read(
+        tmp_path, monkeypatch, files, ["main.bicep"], parameter_files=("extra.bicepparam",)
+    )
+    assert [(d.location.line, "BCP259" in d.message) for d in diagnostics] == [(3, True)]
+    assert agents(pools)[0][1] == "batch.node.ubuntu 24.04"
+
+
+def test_a_broken_extends_in_a_file_for_no_template_is_reported(tmp_path, monkeypatch):
+    files = {"base.bicepparam": "using none\nextends './gone.bicepparam'\n"}
+    pools, diagnostics = read(tmp_path, monkeypatch, files, ["base.bicepparam"])
+    assert pools == []
+    assert [(d.kind, d.location.line) for d in diagnostics] == [("module-not-found", 2)]

@@ -165,6 +165,9 @@ def test_paths_in_the_file_are_relative_to_its_folder(here, monkeypatch):
           regions: {westeurope: snapshots/westeurope.json}
         """,
     )
+    for name in ("params/prod.parameters.json", "envs/prod.tfvars"):
+        (here / name).parent.mkdir()
+        (here / name).write_text("")
     (here / "infra").mkdir()
     monkeypatch.chdir(here / "infra")
     opts = _options()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import xml.etree.ElementTree as ET
 
@@ -195,5 +196,9 @@ def test_command_writes_junit_for_an_end_of_life_image(tmp_path):
     (case,) = root.iter("testcase")
     assert (case.get("classname"), case.get("name")) == ("pool.json", "pool-old")
     assert [f.get("type") for f in case.findall("failure")] == ["image-end-of-life"]
-    catalog = root.find("testsuite/properties/property")
-    assert catalog.attrib == {"name": "catalog", "value": "bundled snapshot of 2026-12-03, eastus2"}
+    properties = [p.attrib for p in root.find("testsuite/properties")]
+    age = (dt.date.fromisoformat(AS_OF) - dt.date(2026, 12, 3)).days
+    assert properties == [
+        {"name": "catalog", "value": "bundled snapshot of 2026-12-03, eastus2"},
+        {"name": "catalog_age_days", "value": str(age)},
+    ]

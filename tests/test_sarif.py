@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 from pathlib import Path
@@ -306,4 +307,7 @@ def test_command_reports_an_end_of_life_image_in_sarif(validator, tmp_path):
     (result,) = doc["runs"][0]["results"]
     assert (result["ruleId"], result["level"]) == ("BL105", "error")
     assert result["properties"]["pool"] == "pool-old"
-    assert doc["runs"][0]["properties"]["catalog"] == "bundled snapshot of 2026-12-03, eastus2"
+    assert doc["runs"][0]["properties"] == {
+        "catalog": "bundled snapshot of 2026-12-03, eastus2",
+        "catalog_age_days": (dt.date.fromisoformat(AS_OF) - dt.date(2026, 12, 3)).days,
+    }

@@ -32,6 +32,9 @@ def main(argv: list[str]) -> int:
         given = f" {args[0]!r}" if args else ""
         raise UsageError(f"baseline: unknown action{given} (use create or prune)")
     action = args[0]
+    if args[1:2] in (["-h"], ["--help"]):
+        sys.stdout.write(USAGE)
+        return 0
     if len(args) < 2 or args[1].startswith("-"):
         raise UsageError(f"baseline {action}: give the baseline FILE first, then PATH...")
     path = args[1]

@@ -116,7 +116,7 @@ class ArmReader:
 
     def _template(self, root: Node, path: str, files: list[str], ctx: ReadContext) -> ReadResult:
         result = ReadResult()
-        params, used = self._parameter_values(files, ctx, result)
+        params, used = self._parameter_values(files, ctx, result, path, root)
         result.depends_on.extend(used)
         scope = template_scope(root, params, path)
         walk_template(root, scope, "arm", result, depth=0)
@@ -138,7 +138,9 @@ class ArmReader:
             return None
         return self._template(root, display, [source.path], ctx)
 
-    def _parameter_values(self, files: list[str], ctx: ReadContext, result: ReadResult):
+    def _parameter_values(
+        self, files: list[str], ctx: ReadContext, result: ReadResult, template: str, root: Node
+    ):
         values: dict[str, Node] = {}
         used = []
         for path in files:
@@ -146,7 +148,7 @@ class ArmReader:
             if path.lower().endswith(".bicepparam"):
                 from batchlint.readers.bicepdeploy import parameters_file_values
 
-                given = parameters_file_values(ctx, path, display, result)
+                given = parameters_file_values(ctx, path, display, result, template, root)
                 values.update((name.lower(), value) for name, value in given.items())
                 continue
             try:

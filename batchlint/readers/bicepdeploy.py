@@ -94,6 +94,7 @@ class _Walk:
         using = params.using
         self.explicit = source.explicit
         self._syntax(params)
+        values = self._bicepparam_values(params, path, source.path)
         if using is None or using.source.strip().lower() == "none":
             log.debug("%s: no template named by a using line", source.path)
             return
@@ -104,26 +105,33 @@ class _Walk:
         what = f"template {using.source} named by using"
         if not self._template_path(target, using.loc, what):
             return
-        values = self._bicepparam_values(params, path, source.path)
         if target.lower().endswith((".json", ".jsonc")):
             # A .bicepparam file may give the values of an ARM JSON template.
             root = self._arm_file(target, using.loc, what)
             if root is not None:
+                self.undeclared(values, arm_parameter_names(root), using.source, arm=True)
                 self._arm_deployment(root, target, values)
             return
         template = self._follow(target, using.loc, what)
         if template is None:
             return
-        for name, value in values.items():
-            if name not in template.params:
-                self._diagnostic(
-                    "parse-error",
-                    value.loc or using.loc,
-                    f"parameter {name} is given a value, but {using.source} declares no "
-                    f"parameter {name} (Bicep error BCP259)",
-                )
+        self.undeclared(values, set(template.params), using.source)
         unset = f"{source.path} does not set it"
         self.deployment(template, target, self._scope(template, values, unset))
+
+    def undeclared(
+        self, values: dict[str, Node], declared: set[str], template: str, *, arm: bool = False
+    ) -> None:
+        """A finding for each value given to a parameter that ``template`` does not declare;
+        ``arm``: ``declared`` is in lower case, as ARM compares names without case."""
+        for name, value in values.items():
+            if (name.lower() if arm else name) not in declared:
+                self._diagnostic(
+                    "parse-error",
+                    value.loc or Location(template, 1),
+                    f"parameter {name} is given a value, but {template} declares no "
+                    f"parameter {name} (Bicep error BCP259)",
+                )
 
     def _bicepparam_values(self, params, path: str, display: str) -> dict[str, Node]:
         """The values a .bicepparam file gives: those of the files it ``extends`` first, then
@@ -167,13 +175,27 @@ class _Walk:
         return values
 
     def _bicepparam_for(self, path: str, display: str, template: str) -> dict[str, Node]:
-        params = self._follow(path, None, f"parameters file {display}")
+        given = bool(self.ctx.options.parameter_files)  # named with --parameters
+        at = Location(display, 1) if given else None
+        params = self._follow(path, at, f"parameters file {display}")
         if params is None or params.using is None or is_registry(params.using.source):
             return {}
-        target = os.path.normpath(os.path.join(os.path.dirname(path), params.using.source))
-        if target != template:
-            return {}  # it belongs to another template
-        return self._bicepparam_values(params, path, display)
+        using = params.using
+        if using.source.strip().lower() == "none" and not given:
+            return {}  # a file for no template in particular, found beside this one
+        if using.source.strip().lower() != "none":
+            target = os.path.normpath(os.path.join(os.path.dirname(path), using.source))
+            if target != template:
+                if given:
+                    self._diagnostic("parse-error", using.loc, _other_template(display, using))
+                return {}  # it belongs to another template
+        values = self._bicepparam_values(params, path, display)
+        try:
+            file = load(self.ctx, template, self.ctx.display_path(template))
+        except (OSError, ParseError):
+            return values
+        self.undeclared(values, set(file.params), self.ctx.display_path(template))
+        return values
 
     def _json_parameters(self, path: str, display: str) -> dict[str, Node]:
         try:
@@ -583,9 +605,24 @@ def _module_arguments(decl, instance) -> tuple[dict[str, Node], Unknown | None]:
     return {name: relabel(node, origin) for name, node in value.value.items()}, None
 
 
-def parameters_file_values(ctx: ReadContext, path: str, display: str, result: ReadResult):
-    """The values of a .bicepparam file given for an ARM JSON template (``--parameters``),
-    with the files it extends; problems go to ``result``."""
+def _other_template(display: str, using: syn.Using) -> str:
+    return (
+        f"{display} is for {using.source} (its using line), not for this template; "
+        "its values are not used"
+    )
+
+
+def arm_parameter_names(root: Node) -> set[str]:
+    declared = get(root, "parameters")
+    return {name.lower() for name in declared.value} if is_obj(declared) else set()
+
+
+def parameters_file_values(
+    ctx: ReadContext, path: str, display: str, result: ReadResult, template: str, root: Node
+):
+    """The values of a .bicepparam file given for the ARM JSON template ``template``
+    (``--parameters``), with the files it extends; problems go to ``result``. A file whose
+    ``using`` names another template gives none."""
     try:
         os.stat(path)
     except OSError as exc:
@@ -594,7 +631,17 @@ def parameters_file_values(ctx: ReadContext, path: str, display: str, result: Re
         return {}
     walk = _Walk(ctx)
     params = walk._follow(os.path.abspath(path), Location(display, 1), f"parameters file {display}")
-    values = {} if params is None else walk._bicepparam_values(params, path, display)
+    values = {}
+    if params is not None:
+        using = params.using
+        source = using.source.strip() if using is not None else "none"
+        target = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), source))
+        if source.lower() != "none" and target != os.path.abspath(template):
+            walk._diagnostic("parse-error", using.loc, _other_template(display, using))
+        else:
+            values = walk._bicepparam_values(params, path, display)
+            shown = ctx.display_path(template)
+            walk.undeclared(values, arm_parameter_names(root), shown, arm=True)
     result.diagnostics.extend(walk.result.diagnostics)
     result.depends_on.extend(d for d in walk.result.depends_on if d not in result.depends_on)
     return values

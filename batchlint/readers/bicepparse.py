@@ -119,6 +119,13 @@ def parse(text: str, path: str, *, bicepparam: bool = False) -> BicepFile:
             break
         data = repaired
         tree = parser.parse(data)
+        if bicepparam:
+            # A string closed at its line end gives back the lines it had swallowed, and the
+            # assignments on them.
+            again = repairs.assignments(data, tree)
+            if again != data:
+                data = again
+                tree = parser.parse(data)
 
     builder = _Builder(data, path, repairs)
     result = builder.file(tree.root_node)

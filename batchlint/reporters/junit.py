@@ -76,22 +76,27 @@ class JunitReporter(Reporter):
     def tree(self, result) -> ET.Element:
         """The ``testsuites`` element of one run."""
         root = ET.Element("testsuites", name="batchlint")
-        label = result.catalog.info.label() if result.catalog is not None else None
+        catalog = []
+        if result.catalog is not None:
+            catalog.append(("catalog", result.catalog.info.label()))
+            if result.catalog_age_days is not None:
+                catalog.append(("catalog_age_days", str(result.catalog_age_days)))
         total = failed = 0
         for file, cases in self._group(result).items():
-            suite = self._suite(file, cases, label)
+            suite = self._suite(file, cases, catalog)
             root.append(suite)
             total += int(suite.get("tests"))
             failed += int(suite.get("failures"))
         _counts(root, total, failed)
         return root
 
-    def _suite(self, file: str, cases: dict, catalog_label: str | None) -> ET.Element:
+    def _suite(self, file: str, cases: dict, catalog: list[tuple[str, str]]) -> ET.Element:
         threshold = self.threshold()
         suite = ET.Element("testsuite", name=_clean(file))
-        if catalog_label is not None:
+        if catalog:
             props = ET.SubElement(suite, "properties")
-            ET.SubElement(props, "property", name="catalog", value=_clean(catalog_label))
+            for name, value in catalog:
+                ET.SubElement(props, "property", name=name, value=_clean(value))
 
         failed = 0
         for case in cases.values():

@@ -160,6 +160,8 @@ class SarifReporter(Reporter):
         }
         if result.catalog is not None:
             run["properties"] = {"catalog": result.catalog.info.label()}
+            if result.catalog_age_days is not None:
+                run["properties"]["catalog_age_days"] = result.catalog_age_days
         return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
     def _result(self, finding: Finding, rule_index: int, key: str) -> dict:
