@@ -78,8 +78,19 @@ class Suppressor:
         self._known: dict[str, str] | None = None
         self._texts: dict[str, str | None] = {}
 
-    def settle(self, path: str, text: str | None, pools: list, findings: list[Finding], read_ctx):
-        """(kept, hidden, marks) of one file's findings; None when no suppression concerns it."""
+    def settle(
+        self,
+        path: str,
+        text: str | None,
+        pools: list,
+        findings: list[Finding],
+        read_ctx,
+        owners: list | None = None,
+    ):
+        """(kept, hidden, marks) of one file's findings; None when no suppression concerns it.
+
+        ``owners``: the pool each finding is about, when the caller knows it (else it is found
+        by the finding's pool name and places)."""
         texts = {}
         if text is not None and _may_suppress(text):
             texts[path] = text
@@ -100,7 +111,8 @@ class Suppressor:
 
         known = self._known_rules() if texts else {}
         collected, invalid = _collect(texts, pools, known)
-        outcome = suppress.apply(findings, collected + self.config, pools, self.today)
+        everything = collected + self.config
+        outcome = suppress.apply(findings, everything, pools, self.today, owners=owners)
         unused = {id(item) for item in outcome.unused}
         marks = Marks(
             tuple((item, id(item) not in unused) for item in collected),
@@ -142,19 +154,26 @@ class Ledger:
     __slots__ = ("found", "invalid", "config_used", "config_in_scope")
 
     def __init__(self) -> None:
-        #: Each suppression read, once, with whether any file's findings matched it.
-        self.found: dict[suppress.Suppression, bool] = {}
-        self.invalid: dict[suppress.Invalid, None] = {}
+        #: Each suppression read, once by its place, with whether any file's findings matched
+        #: it. A place is compared by ``path_key``: readers may spell a file otherwise than
+        #: the folder walk (relative or absolute).
+        self.found: dict[tuple, list] = {}
+        self.invalid: dict[tuple, suppress.Invalid] = {}
         self.config_used: set[int] = set()
         self.config_in_scope: set[int] = set()
 
     def add(self, marks: Marks) -> None:
         for item, used in marks.found:
-            self.found[item] = self.found.get(item, False) or used
+            entry = self.found.setdefault(_place_of(item.location, item.scope), [item, False])
+            entry[1] = entry[1] or used
         for item in marks.invalid:
-            self.invalid.setdefault(item, None)
+            self.invalid.setdefault(_place_of(item.location, item.message), item)
         self.config_used |= marks.config_used
         self.config_in_scope |= marks.config_in_scope
+
+
+def _place_of(location: Location, what: str) -> tuple:
+    return path_key(location.file), location.line, location.column, what
 
 
 def _files(pools: list, findings: list[Finding]) -> list[str]:
@@ -215,7 +234,9 @@ def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
     """Report invalid and unused suppressions; drop the findings the baseline knows."""
     ledger = result.ledger
     if ledger is not None:
-        added = [_finding(linter, INVALID_RULE, i.location, _invalid(i)) for i in ledger.invalid]
+        added = [
+            _finding(linter, INVALID_RULE, i.location, _invalid(i)) for i in ledger.invalid.values()
+        ]
         if opts.report_unused_suppressions:
             added += _unused(ledger, linter)
         added = [f for f in added if f is not None]
@@ -232,7 +253,7 @@ def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
 
 def _unused(ledger: Ledger, linter: Linter) -> list[Finding | None]:
     out = []
-    for item, used in ledger.found.items():
+    for item, used in ledger.found.values():
         if not used:
             out.append(_finding(linter, UNUSED_RULE, item.location, _unused_message(item)))
     suppressor = linter.suppressor

@@ -54,12 +54,13 @@ def write_atomically(
 
     target = os.path.realpath(path)  # a symlink is written through, not replaced
     try:
-        special = not stat.S_ISREG(os.stat(target).st_mode)
+        # The path as given: /dev/stdout on a pipe resolves to a name that is no file.
+        special = not stat.S_ISREG(os.stat(path).st_mode)
     except OSError:
         special = False
     if special:  # a device or pipe (/dev/stdout, a FIFO) is written to, never replaced
         try:
-            with open(target, "w", encoding="utf-8", errors="backslashreplace") as stream:
+            with open(path, "w", encoding="utf-8", errors="backslashreplace") as stream:
                 write_fn(stream)
         except OSError as exc:
             raise WriteError(path, exc.strerror or str(exc)) from None

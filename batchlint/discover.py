@@ -116,7 +116,7 @@ def discover(
 def _first(path: str, seen: set[str] | None) -> bool:
     if seen is None:
         return True
-    key = os.path.abspath(path)
+    key = os.path.realpath(path)  # one file named through a link and by its own name
     if key in seen:
         return False
     seen.add(key)

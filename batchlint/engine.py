@@ -228,18 +228,27 @@ class Linter:
     # -- checking ------------------------------------------------------------------------
 
     def check(self, result: ReadResult) -> list[Finding]:
+        return self._check(result)[0]
+
+    def _check(self, result: ReadResult) -> tuple[list[Finding], list[Pool | None]]:
+        """The findings of one read, and the pool each is about (None for a diagnostic)."""
         findings: list[Finding] = []
+        owners: list[Pool | None] = []
         for diagnostic in result.diagnostics:
             rule = self._diagnostic_rules.get(diagnostic.kind)
             if rule is None:
                 log.debug("no rule reports diagnostics of kind %s", diagnostic.kind)
                 continue
-            findings.extend(self._run(rule.check_diagnostic(diagnostic, self.ctx), rule))
+            found = self._run(rule.check_diagnostic(diagnostic, self.ctx), rule)
+            findings += found
+            owners += [None] * len(found)
         for pool in result.pools:
             _log_unknowns(pool)
             for rule in self.rules:
-                findings.extend(self._run(rule.check(pool, self.ctx), rule, pool))
-        return _name_instances(findings)
+                found = self._run(rule.check(pool, self.ctx), rule, pool)
+                findings += found
+                owners += [pool] * len(found)
+        return _name_instances(findings), owners
 
     def _run(self, produced: Iterable[Finding], rule: Rule, pool: Pool | None = None):
         out = []
@@ -257,11 +266,13 @@ class Linter:
     def lint_one(self, candidate: Candidate, read_ctx: ReadContext) -> FileOutcome:
         """Read and check one file, and apply the suppressions that concern its findings."""
         result, text, info = self._read(candidate, read_ctx)
-        findings = self.check(result)
+        findings, owners = self._check(result)
         hidden: list[Finding] = []
         marks = None
         if self.suppressor is not None:
-            settled = self.suppressor.settle(candidate.path, text, result.pools, findings, read_ctx)
+            settled = self.suppressor.settle(
+                candidate.path, text, result.pools, findings, read_ctx, owners
+            )
             if settled is not None:
                 findings, hidden, marks = settled
         overwrites = self._overwrites(candidate, info, result, findings) if self.protected else ()

@@ -216,15 +216,14 @@ def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
             )
 
 
-def refuse_to_overwrite(
-    target: str, result: RunResult, opts: LintOptions, what: str, *, definitions_only=False
-) -> None:
+def refuse_to_overwrite(target: str, result: RunResult, opts: LintOptions, what: str) -> None:
     """A ``UsageError`` when ``target`` is a file the run linted or read (a parameters file, a
-    variables file, a module): writing there would replace the user's file.
+    variables file, a module, the snapshot, the baseline, the configuration): writing there
+    would replace the user's file.
 
-    ``definitions_only``: a linted file counts only when it holds pools or findings (a
-    baseline found by the folder walk is linted too, and is meant to be rewritten). The run
-    must have been told to protect ``target`` (``execute(protect=...)`` or ``--output``).
+    A linted file may be written again when batchlint wrote it (a JSON report or a baseline
+    that a folder walk lints like any JSON file) and it holds no pool. The run must have been
+    told to protect ``target`` (``execute(protect=...)`` or ``--output``).
     """
     try:
         info = os.stat(target)
@@ -236,12 +235,35 @@ def refuse_to_overwrite(
         used = set().union(*watched)
     else:  # not watched by the run (a caller of this module): compare with the linted files
         used = {"linted", "defines"} if any(_same_file(f, same) for f in result.files) else set()
-    if any(_same_file(p, same) for p in (*opts.parameter_files, *opts.var_files)):
+    others = [*opts.parameter_files, *opts.var_files, *opts.region_snapshots.values()]
+    others += [p for p in (opts.images, opts.baseline, opts.config_file) if p]
+    if any(_same_file(p, same) for p in others):
         used.add("read")
-    if ("defines" if definitions_only else "linted") in used:
+    if "linted" in used and ("defines" in used or not written_by_batchlint(target)):
         raise UsageError(f"{what} {target} is one of the files being linted; not overwriting it")
     if "read" in used:
         raise UsageError(f"{what} {target} is a file this run read; not overwriting it")
+
+
+def written_by_batchlint(path: str) -> bool:
+    """Whether ``path`` holds a report or a baseline that batchlint wrote (JSON or SARIF)."""
+    import json
+
+    try:
+        with open(path, "rb") as handle:
+            doc = json.loads(handle.read(256 << 20))
+    except (OSError, ValueError, RecursionError):
+        return False
+    if not isinstance(doc, dict):
+        return False
+    if doc.get("tool") == "batchlint" and isinstance(doc.get("entries"), list):
+        return True  # a baseline
+    if {"version", "findings", "summary", "pools"} <= doc.keys():
+        return True  # the JSON report
+    try:
+        return doc["runs"][0]["tool"]["driver"]["name"] == "batchlint"  # SARIF
+    except (TypeError, LookupError):
+        return False
 
 
 def _same_file(path: str, same: tuple[int, int]) -> bool:

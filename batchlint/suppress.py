@@ -405,17 +405,27 @@ def apply(
     suppressions: list[Suppression],
     pools: Iterable[Pool],
     today: dt.date,
+    *,
+    owners: list[Pool | None] | None = None,
 ) -> Outcome:
-    """Split ``findings`` into kept and hidden; expired suppressions leave a note."""
+    """Split ``findings`` into kept and hidden; expired suppressions leave a note.
+
+    ``owners`` gives the pool of each finding, in order; without it the pool is found by the
+    finding's pool name and places (``Pools.of``), which cannot tell apart two calls of one
+    module that make pools of the same name.
+    """
     outcome = Outcome()
     if not suppressions:
         outcome.kept.extend(findings)
         return outcome
-    index = Pools(pools)
+    findings = list(findings)
+    if owners is None:
+        index = Pools(pools)
+        owners = [index.of(f) if f.pool else None for f in findings]
+    near = _Near(suppressions)
     used: set[int] = set()
-    for finding in findings:
-        pool = index.of(finding) if finding.pool else None
-        matched = [i for i, s in enumerate(suppressions) if covers(s, finding, pool)]
+    for finding, pool in zip(findings, owners, strict=True):
+        matched = [i for i in near.of(finding, pool) if covers(suppressions[i], finding, pool)]
         used.update(matched)
         active = [i for i in matched if not suppressions[i].expired(today)]
         if active:
@@ -426,6 +436,40 @@ def apply(
             outcome.kept.append(finding)
     outcome.unused = [s for i, s in enumerate(suppressions) if i not in used]
     return outcome
+
+
+class _Near:
+    """The suppressions that may cover a finding, by the places it involves, so that a file
+    with thousands of directives is not matched against each of them for every finding."""
+
+    def __init__(self, suppressions: list[Suppression]) -> None:
+        self.by_line: dict[tuple, list[int]] = {}
+        self.by_file: dict[str, list[int]] = {}
+        self.by_pool: dict[tuple, list[int]] = {}
+        self.always: list[int] = []
+        for i, item in enumerate(suppressions):
+            if item.scope == "next-line":
+                self.by_line.setdefault((item.file, item.line), []).append(i)
+            elif item.scope == "file":
+                self.by_file.setdefault(item.file, []).append(i)
+            elif item.scope == "pool":
+                self.by_pool.setdefault((item.file, item.line, item.column), []).append(i)
+            else:
+                self.always.append(i)
+
+    def of(self, finding: Finding, pool: Pool | None) -> list[int]:
+        places = [finding.location, *finding.related]
+        if pool is not None:
+            places += [pool.location, *pool.via]
+        found = set(self.always)
+        for place in places:
+            key = path_key(place.file)
+            found.update(self.by_line.get((key, place.line), ()))
+            found.update(self.by_file.get(key, ()))
+        if pool is not None:
+            where = (path_key(pool.location.file), pool.location.line, pool.location.column)
+            found.update(self.by_pool.get(where, ()))
+        return sorted(found)
 
 
 def _expired_note(finding: Finding, expired: list[Suppression]) -> Finding:

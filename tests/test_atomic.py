@@ -145,3 +145,18 @@ def test_cached_live_list_stays_private(tmp_path, umask_022):
     path = ListCache(str(tmp_path)).put("https://a.eastus.batch.azure.com", {"entries": []})
 
     assert mode(path) == 0o600
+
+
+def test_dev_stdout_on_a_pipe_is_written_to(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from batchlint.atomic import write_atomically; "
+        "write_atomically('/dev/stdout', lambda s: s.write('through the pipe\\n'))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=tmp_path
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "through the pipe\n"

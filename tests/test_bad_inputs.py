@@ -4,6 +4,7 @@ no traceback, no time without bound, and every file left as it was."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -510,3 +511,80 @@ def test_a_parameters_or_variables_file_that_is_not_there_is_a_usage_error(
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+
+
+def _raw(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    """``batchlint ARGS`` in ``tmp_path``, for runs that are meant to write a file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
+    return subprocess.run(
+        [sys.executable, "-m", "batchlint", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _baseline_create(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    return _raw(tmp_path, "baseline", "create", *args)
+
+
+@pytest.mark.parametrize(
+    ("option", "name"),
+    [("--images", "snap.json"), ("--baseline", "base.json"), ("--config", "cfg.yaml")],
+)
+def test_output_never_replaces_the_snapshot_baseline_or_configuration(tmp_path, option, name):
+    (tmp_path / "pools.yaml").write_text((EXAMPLES / "pools.yaml").read_text())
+    common = ("--as-of", AS_OF) + (() if option == "--config" else ("--no-config",))
+    if name == "snap.json":
+        (tmp_path / name).write_text(json.dumps({"value": []}))
+    elif name == "base.json":
+        proc = _baseline_create(tmp_path, name, *common, "pools.yaml")
+        assert proc.returncode == 0, proc.stderr
+    else:
+        (tmp_path / name).write_text("fail-on: error\n")
+    before = (tmp_path / name).read_bytes()
+    proc = _raw(tmp_path, *common, option, name, "pools.yaml", "-f", "json", "-o", name)
+    assert proc.returncode == 2, proc.stderr
+    assert f"--output {name} is a file this run read; not overwriting it" in proc.stderr
+    assert (tmp_path / name).read_bytes() == before
+
+
+def test_output_never_replaces_a_bicep_file_the_template_imports(tmp_path):
+    (tmp_path / "types.bicep").write_text("@export()\nvar agent = 'batch.node.ubuntu 22.04'\n")
+    template = (
+        "import {agent} from './types.bicep'\n"
+        "resource p 'Microsoft.Batch/batchAccounts/pools@2024-07-01' = {\n"
+        "  name: 'acct/p'\n  properties: {\n    deploymentConfiguration: {\n"
+        "      virtualMachineConfiguration: {\n        imageReference: {\n"
+        "          publisher: 'canonical'\n          offer: '0001-com-ubuntu-server-jammy'\n"
+        "          sku: '22_04-lts'\n        }\n        nodeAgentSkuId: agent\n      }\n"
+        "    }\n  }\n}\n"
+    )
+    (tmp_path / "main.bicep").write_text(template)
+    proc = lint(tmp_path, "main.bicep", "-o", "types.bicep")
+    assert proc.returncode == 2
+    assert "--output types.bicep is a file this run read; not overwriting it" in proc.stderr
+
+
+def test_baseline_is_never_written_over_a_linted_file_without_pools(tmp_path):
+    (tmp_path / "storage.bicep").write_text("param location string = 'eastus'\n")
+    before = (tmp_path / "storage.bicep").read_bytes()
+    proc = _baseline_create(tmp_path, "storage.bicep", "--as-of", AS_OF, "--no-config", ".")
+    assert proc.returncode == 2
+    assert "baseline storage.bicep is one of the files being linted" in proc.stderr
+    assert (tmp_path / "storage.bicep").read_bytes() == before
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_a_previous_report_in_the_linted_folder_is_written_again(tmp_path, fmt):
+    (tmp_path / "pools.yaml").write_text((EXAMPLES / "pools.yaml").read_text())
+    args = ("--as-of", AS_OF, "--no-config", ".", "-f", fmt, "-o", "report.json")
+    first = _raw(tmp_path, *args)
+    again = _raw(tmp_path, *args)
+    assert first.returncode == again.returncode == 1, again.stderr
+    assert "not overwriting" not in again.stderr

@@ -128,3 +128,13 @@ def test_an_outside_reporter_gets_what_it_declares():
     assert run.pools_to_keep(opts, plugins) == engine.KEEP_PLACES
     opts.outputs = [("plain-test", None)]
     assert run.pools_to_keep(opts, plugins) == engine.KEEP_COUNT
+
+
+def test_a_file_named_through_a_link_and_by_its_name_is_read_once(tmp_path):
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "a.json").write_text("{}")
+    os.symlink(tmp_path / "real", tmp_path / "link")
+    found = discover(
+        [str(tmp_path / "real" / "a.json"), str(tmp_path / "link" / "a.json")], (".json",)
+    )
+    assert found.paths == [str(tmp_path / "real" / "a.json")]

@@ -118,3 +118,35 @@ def test_suppressions_give_the_same_output_in_one_process_and_in_two(marked_tree
     assert "suppression-unused" in one.stdout
     assert one.stdout.count("suppression-invalid") == 1
     assert "; " in one.stdout and " suppressed\n" in one.stdout
+
+
+def test_a_file_spelled_two_ways_in_one_run_has_its_directives_counted_once(here):
+    # The folder walk lists the parameters file by the absolute path given; the template's
+    # reader names it relative to the working folder.
+    _template_with_parameters(here, "batchlint-disable-next-line pool-seen -- prod keeps it")
+    result = lint(str(here), report_unused_suppressions=True)
+    assert [f.rule_name for f in result.findings] == []
+    assert len(result.suppressed) == 1
+    _template_with_parameters(here, "batchlint-disable-next-line pool-seen")
+    result = lint(str(here))
+    assert [f.rule_name for f in result.findings].count("suppression-invalid") == 1
+
+
+def test_a_directive_above_one_module_call_leaves_the_other_calls_pools(here):
+    # Both calls make a pool of the same name at the same line of the module: only the
+    # pool made through the call under the directive is covered.
+    (here / "modules").mkdir()
+    (here / "modules" / "pool.bicep").write_text(SAMPLES["bicep"].render())
+    (here / "main.bicep").write_text(
+        "// batchlint-disable-next-line pool-seen -- the first is checked upstream\n"
+        "module first './modules/pool.bicep' = {\n"
+        "  name: 'first'\n"
+        "}\n"
+        "\n"
+        "module second './modules/pool.bicep' = {\n"
+        "  name: 'second'\n"
+        "}\n"
+    )
+    result = lint("main.bicep")
+    assert len(seen(result)) == 1
+    assert len(result.suppressed) == 1

@@ -59,7 +59,7 @@ def _lint(argv: list[str], baseline_path: str):
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
     # The baseline is written where the run read nothing.
-    run.refuse_to_overwrite(baseline_path, result, opts, "baseline", definitions_only=True)
+    run.refuse_to_overwrite(baseline_path, result, opts, "baseline")
     return result
 
 

@@ -95,6 +95,12 @@ class _Walk:
         self.explicit = source.explicit
         self._syntax(params)
         values = self._bicepparam_values(params, path, source.path)
+        if using is None and not params.errors:
+            message = (
+                "no using line: a parameters file names its template with using "
+                "(or says using none)"
+            )
+            self._diagnostic("parse-error", Location(source.path, 1), message)
         if using is None or using.source.strip().lower() == "none":
             log.debug("%s: no template named by a using line", source.path)
             return
@@ -151,10 +157,21 @@ class _Walk:
                 break
             seen.add(os.path.normcase(base))
             what = f"parameters file {extends.source} named by extends"
+            if not self._template_path(
+                base, extends.loc, what, (".bicepparam",), "a .bicepparam file"
+            ):
+                break
             file = self._follow(base, extends.loc, what)
             if file is None:
                 break
             chain.append((file, self.ctx.display_path(base)))
+        last = chain[-1][0].extends
+        if len(chain) > MAX_MODULE_DEPTH and last is not None:
+            message = (
+                f"extends goes more than {MAX_MODULE_DEPTH} files deep; "
+                f"{last.source} and the files it extends are not read"
+            )
+            self._diagnostic("parse-error", last.loc, message)
         values: dict[str, Node] = {}
         for file, shown in reversed(chain):
             values.update(bicepparam_values(file, shown))
@@ -232,10 +249,16 @@ class _Walk:
             if is_registry(statement.source):
                 return Unknown(f"{name} is imported from {statement.source}, not fetched", loc)
             path = os.path.normpath(os.path.join(here, statement.source))
+            display = self.ctx.display_path(path)
+            if not path.lower().endswith(".bicep") or not os.path.isfile(path):
+                # Never opened: a device would block the run, another file be quoted.
+                return Unknown(f"{statement.source} is not a .bicep file; it is not read", loc)
             try:
-                other = load(self.ctx, path, self.ctx.display_path(path))
+                other = load(self.ctx, path, display)
             except (OSError, ParseError):
                 return Unknown(f"{statement.source} cannot be read", loc)
+            if display not in self.result.depends_on:
+                self.result.depends_on.append(display)
             scope = self._scope(other, {})
             if name == "*":
                 members = {n: scope.lookup(n, loc) for n in other.variables}
@@ -249,17 +272,21 @@ class _Walk:
 
     # -- following other files --------------------------------------------------------------
 
-    def _template_path(self, path: str, at: Location, what: str) -> bool:
-        """Whether a module or ``using`` target may be read: a regular file whose name says it
-        is a template, wherever it is (as the Bicep compiler reads it). Anything else, such as
-        a device, a pipe or a file that is not a template, is never opened, so a run cannot
-        block on it or quote from it."""
+    def _template_path(
+        self,
+        path: str,
+        at: Location,
+        what: str,
+        suffixes: tuple[str, ...] = TEMPLATE_SUFFIXES,
+        kind: str = "a .bicep file or an ARM JSON template",
+    ) -> bool:
+        """Whether a module or ``using`` target (or an ``extends`` base: ``suffixes``) may be
+        read: a regular file whose name says it is a template, wherever it is (as the Bicep
+        compiler reads it). Anything else, such as a device, a pipe or a file that is not a
+        template, is never opened, so a run cannot block on it or quote from it."""
         display = self.ctx.display_path(path)
-        if not path.lower().endswith(TEMPLATE_SUFFIXES):
-            message = (
-                f"{what} is not read: batchlint reads a .bicep file or an ARM JSON template "
-                f"there ({display})"
-            )
+        if not path.lower().endswith(suffixes):
+            message = f"{what} is not read: batchlint reads {kind} there ({display})"
             self._diagnostic("module-not-found", at, message)
             return False
         if os.path.exists(path) and not os.path.isfile(path):

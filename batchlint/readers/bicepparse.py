@@ -420,7 +420,9 @@ class _Builder:
                 elif kind == "variable_declaration":
                     if node.start_byte in self.extends:
                         source = self._first(node, "string")
-                        if source is not None:
+                        if out.extends is not None:
+                            self._problem("a parameters file has one extends line", self.loc(node))
+                        elif source is not None:
                             out.extends = Using(self.plain_string(source), self.loc(node))
                         continue
                     var = self.var(node)
@@ -446,7 +448,9 @@ class _Builder:
                         out.functions[func.name] = func
                 elif kind == "using_statement":
                     source = self._first(node, "string")
-                    if source is not None:
+                    if out.using is not None:
+                        self._problem("a parameters file has one using line", self.loc(node))
+                    elif source is not None:
                         out.using = Using(self.plain_string(source), self.loc(node))
                 elif kind == "import_functionality":
                     imported = self.import_(node)
@@ -463,9 +467,13 @@ class _Builder:
     def _declare(self, name: str, loc: Location, names: set[str]) -> None:
         """Parameters, variables, resources and modules share one set of names in Bicep."""
         if name in names:
-            message = f"{name!r} is declared more than once in this file (Bicep error BCP028)"
-            self.declaration_problems.append(SyntaxProblem(message, loc.line, loc.column))
+            self._problem(
+                f"{name!r} is declared more than once in this file (Bicep error BCP028)", loc
+            )
         names.add(name)
+
+    def _problem(self, message: str, loc: Location) -> None:
+        self.declaration_problems.append(SyntaxProblem(message, loc.line, loc.column))
 
     def param(self, node) -> Param | None:
         name = self._first(node, "identifier")
