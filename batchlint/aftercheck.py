@@ -151,14 +151,13 @@ class Suppressor:
 class Ledger:
     """The marks of every file of a run, gathered in the process that reports."""
 
-    __slots__ = ("found", "invalid", "config_used", "config_in_scope")
+    __slots__ = ("found", "config_used", "config_in_scope")
 
     def __init__(self) -> None:
         #: Each suppression read, once by its place, with whether any file's findings matched
         #: it. A place is compared by ``path_key``: readers may spell a file otherwise than
         #: the folder walk (relative or absolute).
         self.found: dict[tuple, list] = {}
-        self.invalid: dict[tuple, suppress.Invalid] = {}
         self.config_used: set[int] = set()
         self.config_in_scope: set[int] = set()
 
@@ -166,8 +165,6 @@ class Ledger:
         for item, used in marks.found:
             entry = self.found.setdefault(_place_of(item.location, item.scope), [item, False])
             entry[1] = entry[1] or used
-        for item in marks.invalid:
-            self.invalid.setdefault(_place_of(item.location, item.message), item)
         self.config_used |= marks.config_used
         self.config_in_scope |= marks.config_in_scope
 
@@ -230,25 +227,62 @@ def _in_scope(item: suppress.Suppression, path: str) -> bool:
 # -- after the run -------------------------------------------------------------------------
 
 
-def apply(result: RunResult, opts: LintOptions, linter: Linter) -> None:
-    """Report invalid and unused suppressions; drop the findings the baseline knows."""
+def apply(result: RunResult, opts: LintOptions, linter: Linter, *, emit=None, known=None) -> None:
+    """Report invalid and unused suppressions; drop the findings the baseline knows.
+
+    With ``emit`` the run's findings were reported as it went: the suppression findings are
+    reported now, after them, and ``known`` (a ``baseline.Filter``) has already dropped the
+    findings the baseline knows.
+    """
     ledger = result.ledger
     if ledger is not None:
-        added = [
-            _finding(linter, INVALID_RULE, i.location, _invalid(i)) for i in ledger.invalid.values()
-        ]
+        # Invalid ones were reported with the findings of the file that has them.
+        added = []
         if opts.report_unused_suppressions:
             added += _unused(ledger, linter)
         added = [f for f in added if f is not None]
-        if added:
+        if added and emit is not None:
+            for finding in _in_file_order(added, result.files):
+                emit(finding)
+        elif added:
             _merge(result, added)
-    if result.suppressed:
-        log.info("%d findings suppressed", len(result.suppressed))
+    if result.suppressed_count:
+        log.info("%d findings suppressed", result.suppressed_count)
 
-    if opts.baseline:
+    if known is not None:
+        known.finish(result)
+        result.suppressed_streamed += known.known
+    elif opts.baseline:
         from batchlint import baseline
 
         baseline.apply(result, opts.baseline)
+
+
+def invalid_findings(linter: Linter, invalid, seen: set) -> list[Finding]:
+    """A ``suppression-invalid`` finding for each of ``invalid`` not in ``seen`` (a set of
+    places, which this adds to)."""
+    out = []
+    for item in invalid:
+        place = _place_of(item.location, item.message)
+        if place not in seen:
+            seen.add(place)
+            finding = _finding(linter, INVALID_RULE, item.location, _invalid(item))
+            if finding is not None:
+                out.append(finding)
+    return out
+
+
+def _in_file_order(findings: list[Finding], files: list[str]) -> list[Finding]:
+    wanted = {path_key(f.location.file) for f in findings}
+    rank: dict[str, int] = {}
+    for path in files:
+        key = path_key(path)
+        if key in wanted:
+            rank.setdefault(key, len(rank))
+    last = len(rank)
+    return sorted(
+        findings, key=lambda f: (rank.get(path_key(f.location.file), last), f.sort_key[1:])
+    )
 
 
 def _unused(ledger: Ledger, linter: Linter) -> list[Finding | None]:

@@ -155,22 +155,48 @@ def split(
     return new, known, +left
 
 
+class Filter:
+    """The findings a baseline knows, told one at a time in the order of the run."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.entries = load(path)
+        self.left = Counter(e.fingerprint for e in self.entries)
+        self.known = 0
+
+    def is_new(self, finding: Finding) -> bool:
+        if _take(self.left, entry_for(finding, self.path).fingerprint):
+            self.known += 1
+            return False
+        return True
+
+    def finish(self, result) -> None:
+        """Notes on what the baseline hid and which of its entries no longer occur."""
+        path = self.path
+        if self.known:
+            result.notes.append(
+                f"{_count(self.known, 'known finding')} not shown (baseline {path})"
+            )
+        left = +self.left
+        linted = {relative_file(f, path) for f in result.files}
+        stale = sum(1 for e in self.entries if e.file in linted and _take(left, e.fingerprint))
+        if stale:
+            which = "entry no longer occurs" if stale == 1 else "entries no longer occur"
+            them = "it" if stale == 1 else "them"
+            result.notes.append(
+                f"{stale} baseline {which}; batchlint baseline prune {path} drops {them}"
+            )
+
+
 def apply(result, path: str) -> None:
     """Hide the findings of ``result`` that the baseline at ``path`` knows; note what is stale."""
-    entries = load(path)
-    new, known, left = split(result.findings, entries, path)
+    known_by = Filter(path)
+    new, known = [], []
+    for finding in result.findings:
+        (new if known_by.is_new(finding) else known).append(finding)
     result.findings = new
     result.suppressed.extend(known)
-    if known:
-        result.notes.append(f"{_count(len(known), 'known finding')} not shown (baseline {path})")
-    linted = {relative_file(f, path) for f in result.files}
-    stale = sum(1 for e in entries if e.file in linted and _take(left, e.fingerprint))
-    if stale:
-        which = "entry no longer occurs" if stale == 1 else "entries no longer occur"
-        them = "it" if stale == 1 else "them"
-        result.notes.append(
-            f"{stale} baseline {which}; batchlint baseline prune {path} drops {them}"
-        )
+    known_by.finish(result)
 
 
 def _count(number: int, words: str) -> str:

@@ -48,6 +48,8 @@ class RunResult:
         "ledger",
         "overwrites",
         "_pool_count",
+        "counts",
+        "suppressed_streamed",
     )
 
     def __init__(
@@ -74,6 +76,15 @@ class RunResult:
         #: an empty set for one it did not use.
         self.overwrites: dict[str, set[str]] = {}
         self._pool_count: int | None = None
+        #: Findings by severity, for a run whose findings went to a report as it went
+        #: (``findings`` then stays empty); None when ``findings`` holds them all.
+        self.counts: dict[Severity, int] | None = None
+        #: Suppressed findings of such a run, counted rather than held.
+        self.suppressed_streamed = 0
+
+    @property
+    def suppressed_count(self) -> int:
+        return len(self.suppressed) + self.suppressed_streamed
 
     @property
     def pool_count(self) -> int:
@@ -84,10 +95,12 @@ class RunResult:
         self._pool_count = count
 
     def count(self, severity: Severity) -> int:
-        return sum(1 for f in self.findings if f.severity == severity)
+        held = sum(1 for f in self.findings if f.severity == severity)
+        return held + (self.counts.get(severity, 0) if self.counts else 0)
 
     def worst(self) -> Severity | None:
-        return max((f.severity for f in self.findings), default=None)
+        streamed = [s for s, n in self.counts.items() if n] if self.counts else []
+        return max([*(f.severity for f in self.findings), *streamed], default=None)
 
 
 class FileOutcome(NamedTuple):
@@ -320,11 +333,19 @@ class Linter:
                 continue  # not there yet: nothing of the user's to overwrite
             self.protected[(info.st_dev, info.st_ino)] = path
 
-    def run(self, paths: list[str], exclude: tuple[str, ...] = (), jobs: int = 1) -> RunResult:
-        return self.run_candidates(self.candidates(paths, exclude), jobs)
+    def run(
+        self, paths: list[str], exclude: tuple[str, ...] = (), jobs: int = 1, emit=None
+    ) -> RunResult:
+        return self.run_candidates(self.candidates(paths, exclude), jobs, emit)
 
-    def run_candidates(self, candidates: Sequence[Candidate], jobs: int = 1) -> RunResult:
-        """Read and check files already chosen (e.g. a changed-file list and its relatives)."""
+    def run_candidates(
+        self, candidates: Sequence[Candidate], jobs: int = 1, emit=None
+    ) -> RunResult:
+        """Read and check files already chosen (e.g. a changed-file list and its relatives).
+
+        ``emit``: called with each finding, in order, as its file is done, instead of holding
+        the findings in the result (which then counts the suppressed ones only).
+        """
         if isinstance(candidates, Candidates):
             files = candidates.paths
         else:
@@ -340,14 +361,25 @@ class Linter:
         else:
             results = (self.lint_one(c, read_ctx) for c in candidates)
         shared: dict = {}
+        invalid_seen: set = set()
         for one in results:
             outcome.pools.extend(one.pools)
             outcome.pool_count += one.pool_count
             findings = one.findings
+            if one.marks is not None and one.marks.invalid:
+                # Reported with the file's other findings, once however often it is read.
+                from batchlint.aftercheck import invalid_findings
+
+                findings = findings + invalid_findings(self, one.marks.invalid, invalid_seen)
             findings.sort(key=lambda f: f.sort_key)
-            outcome.findings.extend(_shared(f, shared) for f in findings)
-            if one.hidden:
-                outcome.suppressed.extend(_shared(f, shared) for f in one.hidden)
+            if emit is not None:
+                for finding in findings:
+                    emit(finding)
+                outcome.suppressed_streamed += len(one.hidden)
+            else:
+                outcome.findings.extend(_shared(f, shared) for f in findings)
+                if one.hidden:
+                    outcome.suppressed.extend(_shared(f, shared) for f in one.hidden)
             if one.marks is not None:
                 if outcome.ledger is None:
                     from batchlint.aftercheck import Ledger

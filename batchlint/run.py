@@ -143,6 +143,7 @@ def execute(
     *,
     keep_pools: bool | str = True,
     protect: tuple[str, ...] = (),
+    sink=None,
 ) -> RunResult:
     """Lint ``opts.paths``; the result before reporting.
 
@@ -150,6 +151,9 @@ def execute(
     whole record; ``KEEP_PLACES`` or False, its ``PoolPlace``; ``KEEP_COUNT``, only the count).
     ``protect``: files to be written after the run (besides the ``--output`` files), whose use
     by the run ``refuse_to_overwrite`` then knows.
+    ``sink``: called with each finding to report, in the order of the report, as the run goes
+    (after suppressions and the baseline); the result then counts the findings
+    (``RunResult.counts``) and does not hold them.
     """
     from batchlint.discover import PathError
 
@@ -162,19 +166,34 @@ def execute(
     for region, regional in linter.ctx.region_catalogs().items():
         catalog_notes(regional, opts, notes, region=region)
     jobs = opts.jobs if opts.jobs is not None else _cores()
+    emit = known = None
+    counts: dict[Severity, int] = {}
+    if sink is not None:
+        if opts.baseline:
+            from batchlint.baseline import Filter
+
+            known = Filter(opts.baseline)
+
+        def emit(finding) -> None:
+            if known is None or known.is_new(finding):
+                counts[finding.severity] = counts.get(finding.severity, 0) + 1
+                sink(finding)
+
     try:
         if opts.changed_files:
             from batchlint import related
 
             chosen = related.candidates(opts.paths, linter.suffixes, tuple(opts.exclude))
-            result = linter.run_candidates(chosen, jobs=max(1, jobs))
+            result = linter.run_candidates(chosen, jobs=max(1, jobs), emit=emit)
         else:
-            result = linter.run(opts.paths, tuple(opts.exclude), jobs=max(1, jobs))
+            result = linter.run(opts.paths, tuple(opts.exclude), jobs=max(1, jobs), emit=emit)
     except PathError as exc:
         raise UsageError(str(exc)) from None
     result.notes[:0] = notes
     result.catalog_age_days = age
-    postprocess(result, opts, linter)
+    if emit is not None:
+        result.counts = counts
+    postprocess(result, opts, linter, emit, known)
     return result
 
 
@@ -185,11 +204,14 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def postprocess(result: RunResult, opts: LintOptions, linter: Linter) -> None:
-    """Steps after the rules: suppressions, baseline."""
+def postprocess(
+    result: RunResult, opts: LintOptions, linter: Linter, emit=None, known=None
+) -> None:
+    """Steps after the rules: suppressions, baseline (``known``, when findings were
+    ``emit``-ted as the run went)."""
     from batchlint import aftercheck
 
-    aftercheck.apply(result, opts, linter)
+    aftercheck.apply(result, opts, linter, emit=emit, known=known)
 
 
 def report(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
@@ -301,23 +323,76 @@ def exit_status(result: RunResult, fail_on: str) -> int:
     return 1 if worst is not None and worst >= threshold else 0
 
 
+class _CannotWrite(Exception):
+    """Standard output refused a streamed report (a full disk, /dev/full)."""
+
+
+def streamed_reporter(opts: LintOptions, plugins: Plugins):
+    """The reporter to write as the run goes, when the run has one report, on standard output,
+    in a format that streams (text, GitHub); else None. Unused suppressions are known only at
+    the end of the run and are reported among the others, so a run that looks for them holds
+    its findings."""
+    if len(opts.outputs) != 1 or opts.outputs[0][1] is not None:
+        return None
+    if opts.report_unused_suppressions:
+        return None
+    factory = plugins.reporters.get(opts.outputs[0][0])
+    return factory if factory is not None and getattr(factory, "streams", False) else None
+
+
 def lint(opts: LintOptions) -> int:
     plugins = Plugins()
+    keep = pools_to_keep(opts, plugins)
+    factory = streamed_reporter(opts, plugins)
     try:
-        result = execute(opts, plugins, keep_pools=pools_to_keep(opts, plugins))
+        if factory is None:
+            result = execute(opts, plugins, keep_pools=keep)
+            report(result, opts, plugins)
+        else:
+            result = _lint_streamed(opts, plugins, factory, keep)
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
-    try:
-        report(result, opts, plugins)
     except BrokenPipeError:
-        # The reader went away (``| head``); the status still says what the run found.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-    except OSError as exc:
-        if exc.errno is None:
+        # The reader went away (``| head``) after the run; the status says what it found.
+        _quiet_stdout()
+    except (_CannotWrite, OSError) as exc:
+        error = exc.args[0] if isinstance(exc, _CannotWrite) else exc
+        if not isinstance(error, OSError) or error.errno is None:
             raise
-        # Standard output cannot take the report (a full disk, /dev/full).
-        print(f"batchlint: error: cannot write the report: {exc.strerror}", file=sys.stderr)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        print(f"batchlint: error: cannot write the report: {error.strerror}", file=sys.stderr)
+        _quiet_stdout()
         return 2
     return exit_status(result, opts.fail_on)
+
+
+def _lint_streamed(opts: LintOptions, plugins: Plugins, factory, keep) -> RunResult:
+    """The run with its findings written as each file is done, so that none is held."""
+    rules = {cls.id: cls for cls in plugins.rule_classes}
+    color = opts.color if opts.color is not None else _wants_color(sys.stdout)
+    reporter = factory(sys.stdout, color=color, rules=rules, options=vars(opts))
+    closed = False
+
+    def sink(finding) -> None:
+        nonlocal closed
+        if closed:
+            return
+        try:
+            reporter.finding(finding)
+        except BrokenPipeError:
+            # The reader went away: the run goes on to the end for its exit status.
+            closed = True
+            _quiet_stdout()
+        except OSError as exc:
+            raise _CannotWrite(exc) from None
+
+    reporter.begin()
+    result = execute(opts, plugins, keep_pools=keep, sink=sink)
+    if not closed:
+        reporter.end(result)
+        sys.stdout.flush()
+    return result
+
+
+def _quiet_stdout() -> None:
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

@@ -33,6 +33,10 @@ class _Lazy:
         return self.resolve()(*args, **kwargs)
 
     @property
+    def streams(self) -> bool:
+        return getattr(self.resolve(), "streams", False)
+
+    @property
     def needs_pools(self) -> bool | str:
         return getattr(self.resolve(), "needs_pools", False)
 

@@ -32,8 +32,28 @@ class Reporter:
         self.rules: dict[str, type[Rule]] = rules or {}
         self.options = options or {}
 
+    #: Whether the report is written as the run goes: ``begin()``, ``finding()`` for each
+    #: finding in the run's order, then ``end(result)`` with the finished result's counts and
+    #: notes. A run reporting to such a report alone need not hold its findings.
+    streams: ClassVar[bool] = False
+
     def report(self, result: RunResult) -> None:
+        """The whole report of a finished run."""
+        if not self.streams:
+            raise NotImplementedError
+        self.begin()
+        for finding in result.findings:
+            self.finding(finding)
+        self.end(result)
+
+    def begin(self) -> None:
+        """Before the first finding of a streamed report."""
+
+    def finding(self, finding) -> None:
         raise NotImplementedError
+
+    def end(self, result: RunResult) -> None:
+        """After the last finding: ``result`` has the counts and notes, not the findings."""
 
 
 def summary(result: RunResult) -> dict:
@@ -45,7 +65,7 @@ def summary(result: RunResult) -> dict:
         "errors": result.count(Severity.ERROR),
         "warnings": result.count(Severity.WARNING),
         "infos": result.count(Severity.INFO),
-        "suppressed": len(result.suppressed),
+        "suppressed": result.suppressed_count,
     }
 
 

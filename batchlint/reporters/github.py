@@ -68,15 +68,20 @@ def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\r", "").replace("\n", "<br>")
 
 
-def step_summary(result, workspace: str | None = None) -> str:
-    """The Markdown that the run adds to the job's summary page."""
+def step_summary(
+    result, workspace: str | None = None, first: list | None = None, total: int | None = None
+) -> str:
+    """The Markdown that the run adds to the job's summary page: ``first``, the first
+    ``SUMMARY_ROWS`` of ``total`` findings (by default those of ``result``)."""
+    if first is None:
+        first, total = result.findings[:SUMMARY_ROWS], len(result.findings)
     out = ["## batchlint", "", f"**{totals(result)}**", ""]
     catalog = catalog_line(result)
     if catalog is not None:
         out += [f"Catalog: {_cell(catalog)}", ""]
-    if result.findings:
+    if total:
         out += ["| Severity | Rule | Location | Pool | Message |", "|---|---|---|---|---|"]
-        for finding in result.findings[:SUMMARY_ROWS]:
+        for finding in first:
             loc = finding.location
             where = f"{workspace_path(loc.file, workspace)}:{loc.line}:{loc.column}"
             message = finding.message + (f" Fix: {finding.fix}" if finding.fix else "")
@@ -84,7 +89,7 @@ def step_summary(result, workspace: str | None = None) -> str:
                 f"| {finding.severity} | {_cell(finding.rule_name)} ({finding.rule_id}) "
                 f"| `{_cell(where)}` | {_cell(finding.pool or '')} | {_cell(message)} |"
             )
-        hidden = len(result.findings) - SUMMARY_ROWS
+        hidden = total - SUMMARY_ROWS
         if hidden > 0:
             out += ["", f"... and {hidden} more; see the job log or the SARIF report."]
         out.append("")
@@ -99,12 +104,22 @@ def step_summary(result, workspace: str | None = None) -> str:
 
 class GithubReporter(Reporter):
     name = "github"
+    streams = True
 
-    def report(self, result) -> None:
-        workspace = os.environ.get("GITHUB_WORKSPACE")
+    def begin(self) -> None:
+        self._workspace = os.environ.get("GITHUB_WORKSPACE")
+        self._first: list = []
+        self._total = 0
+
+    def finding(self, finding) -> None:
+        self.stream.write(annotation(finding, self._workspace) + "\n")
+        if len(self._first) < SUMMARY_ROWS:
+            self._first.append(finding)
+        self._total += 1
+
+    def end(self, result) -> None:
+        workspace = self._workspace
         write = self.stream.write
-        for finding in result.findings:
-            write(annotation(finding, workspace) + "\n")
         write(f"batchlint: {totals(result)}\n")
         # Run notes (a fallback catalog, a baseline's count) are plain log lines: as
         # annotations they would sit on every run's summary page. A snapshot too old to trust
@@ -114,7 +129,8 @@ class GithubReporter(Reporter):
 
         target = os.environ.get("GITHUB_STEP_SUMMARY")
         if target:
-            self._append_summary(target, step_summary(result, workspace))
+            summary = step_summary(result, workspace, self._first, self._total)
+            self._append_summary(target, summary)
 
     def _append_summary(self, target: str, text: str) -> None:
         # The runner gives each step its own file and collects what was appended to it.
