@@ -50,19 +50,25 @@ def _tree_hashes(root: Path) -> dict[str, str]:
     return out
 
 
-def lint(tmp_path: Path, *args: str, prefix: tuple[str, ...] = (), timeout: float = 60):
-    """``batchlint ARGS`` run in ``tmp_path``; fails if any file under it changed."""
-    before = _tree_hashes(tmp_path)
+def _raw(tmp_path: Path, *args: str, prefix: tuple[str, ...] = (), timeout: float = 60):
+    """``batchlint ARGS`` in ``tmp_path``, as a user runs it (no GitHub or batchlint
+    variables from this environment)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
-    started = time.monotonic()
-    proc = subprocess.run(
-        [*prefix, sys.executable, "-m", "batchlint", "--as-of", AS_OF, "--no-config", *args],
+    return subprocess.run(
+        [*prefix, sys.executable, "-m", "batchlint", *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
     )
+
+
+def lint(tmp_path: Path, *args: str, prefix: tuple[str, ...] = (), timeout: float = 60):
+    """``batchlint ARGS`` run in ``tmp_path``; fails if any file under it changed."""
+    before = _tree_hashes(tmp_path)
+    started = time.monotonic()
+    proc = _raw(tmp_path, "--as-of", AS_OF, "--no-config", *args, prefix=prefix, timeout=timeout)
     proc.seconds = time.monotonic() - started
     assert "Traceback" not in proc.stdout + proc.stderr
     assert _tree_hashes(tmp_path) == before
@@ -396,15 +402,7 @@ def test_output_never_replaces_a_linted_file_under_another_name(tmp_path):
 def test_baseline_is_never_written_over_a_linted_template(tmp_path):
     (tmp_path / "main.tf").write_text(TERRAFORM_POOL)
     before = (tmp_path / "main.tf").read_bytes()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
-    run = subprocess.run(
-        [sys.executable, "-m", "batchlint", "baseline", "create", "main.tf", "main.tf"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    run = _raw(tmp_path, "baseline", "create", "main.tf", "main.tf")
     assert run.returncode == 2
     assert "baseline main.tf is one of the files being linted; not overwriting it" in run.stderr
     assert (tmp_path / "main.tf").read_bytes() == before
@@ -499,34 +497,13 @@ def test_a_parameters_or_variables_file_that_is_not_there_is_a_usage_error(
         proc = lint(tmp_path, "a.json", *args)
     else:
         (tmp_path / "pyproject.toml").write_text(f"[tool.batchlint]\n{config}\n")
-        env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
-        proc = subprocess.run(
-            [sys.executable, "-m", "batchlint", "--as-of", AS_OF, "a.json"],
-            cwd=tmp_path,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        proc = _raw(tmp_path, "--as-of", AS_OF, "a.json")
     assert proc.returncode == 2
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
 
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
-
-
-def _raw(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
-    """``batchlint ARGS`` in ``tmp_path``, for runs that are meant to write a file."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "batchlint", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
 
 
 def _baseline_create(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
