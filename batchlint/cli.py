@@ -393,6 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     _tolerant_streams()
     try:
+        try:
+            os.getcwd()
+        except OSError as exc:
+            raise UsageError(f"the working folder cannot be used: {exc.strerror}") from None
         if argv and argv[0] in COMMANDS:
             module = importlib.import_module(COMMANDS[argv[0]])
             return module.main(argv)

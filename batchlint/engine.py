@@ -305,7 +305,8 @@ class Linter:
         if own is not None:
             out[(own, "linted")] = None
         places = [pool.location.file for pool in result.pools]
-        places += [finding.location.file for finding in findings]
+        # A report too large to lint is still only a report.
+        places += [f.location.file for f in findings if f.rule_name != "file-skipped"]
         for path in dict.fromkeys(places):
             target = own if path == candidate.path else self._protected(path)
             if target is not None:
@@ -362,6 +363,16 @@ class Linter:
             results = (self.lint_one(c, read_ctx) for c in candidates)
         shared: dict = {}
         invalid_seen: set = set()
+        try:
+            self._collect(results, outcome, emit, shared, invalid_seen)
+        finally:
+            # A report that cannot be written stops the run here: the workers stop too.
+            close = getattr(results, "close", None)
+            if close is not None:
+                close()
+        return outcome
+
+    def _collect(self, results, outcome: RunResult, emit, shared: dict, invalid_seen: set):
         for one in results:
             outcome.pools.extend(one.pools)
             outcome.pool_count += one.pool_count
@@ -388,7 +399,6 @@ class Linter:
                 outcome.ledger.add(one.marks)
             for target, how in one.overwrites:
                 outcome.overwrites.setdefault(target, set()).add(how)
-        return outcome
 
 
 def _shared(finding: Finding, seen: dict) -> Finding:

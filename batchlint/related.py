@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections import deque
 from collections.abc import Iterable
 
@@ -126,7 +127,9 @@ class References:
 
     def _scan(self, path: str) -> None:
         try:
-            if os.path.getsize(path) > MAX_SCAN_BYTES:
+            info = os.stat(path)
+            # A pipe or device would block the run on its first read.
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_SCAN_BYTES:
                 return
             with open(path, encoding="utf-8", errors="replace") as handle:
                 text = handle.read()

@@ -347,23 +347,30 @@ def lint(opts: LintOptions) -> int:
     try:
         if factory is None:
             result = execute(opts, plugins, keep_pools=keep)
-            report(result, opts, plugins)
+            _report_held(result, opts, plugins)
         else:
             result = _lint_streamed(opts, plugins, factory, keep)
     except CatalogError as exc:
         print(f"batchlint: error: {exc}", file=sys.stderr)
         return getattr(exc, "exit_code", 2)
-    except BrokenPipeError:
-        # The reader went away (``| head``) after the run; the status says what it found.
-        _quiet_stdout()
-    except (_CannotWrite, OSError) as exc:
-        error = exc.args[0] if isinstance(exc, _CannotWrite) else exc
-        if not isinstance(error, OSError) or error.errno is None:
-            raise
-        print(f"batchlint: error: cannot write the report: {error.strerror}", file=sys.stderr)
+    except _CannotWrite as exc:
+        # Standard output cannot take the report (a full disk, /dev/full).
+        print(f"batchlint: error: cannot write the report: {exc.args[0]}", file=sys.stderr)
         _quiet_stdout()
         return 2
     return exit_status(result, opts.fail_on)
+
+
+def _report_held(result: RunResult, opts: LintOptions, plugins: Plugins) -> None:
+    try:
+        report(result, opts, plugins)
+    except BrokenPipeError:
+        # The reader went away (``| head``); the status still says what the run found.
+        _quiet_stdout()
+    except OSError as exc:
+        if exc.errno is None:
+            raise
+        raise _CannotWrite(exc.strerror) from None
 
 
 def _lint_streamed(opts: LintOptions, plugins: Plugins, factory, keep) -> RunResult:
@@ -384,13 +391,18 @@ def _lint_streamed(opts: LintOptions, plugins: Plugins, factory, keep) -> RunRes
             closed = True
             _quiet_stdout()
         except OSError as exc:
-            raise _CannotWrite(exc) from None
+            raise _CannotWrite(exc.strerror) from None
 
     reporter.begin()
     result = execute(opts, plugins, keep_pools=keep, sink=sink)
     if not closed:
-        reporter.end(result)
-        sys.stdout.flush()
+        try:
+            reporter.end(result)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _quiet_stdout()
+        except OSError as exc:
+            raise _CannotWrite(exc.strerror) from None
     return result
 
 

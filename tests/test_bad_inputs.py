@@ -565,3 +565,20 @@ def test_a_previous_report_in_the_linted_folder_is_written_again(tmp_path, fmt):
     again = _raw(tmp_path, *args)
     assert first.returncode == again.returncode == 1, again.stderr
     assert "not overwriting" not in again.stderr
+
+
+def test_a_previous_report_over_the_size_limit_is_written_again(tmp_path):
+    (tmp_path / "pools.yaml").write_text((EXAMPLES / "pools.yaml").read_text())
+    args = ("--as-of", AS_OF, "--no-config", ".", "-f", "json", "-o", "report.json")
+    assert _raw(tmp_path, *args).returncode == 1
+    again = _raw(tmp_path, "--max-file-size", "2K", *args)
+    assert again.returncode == 1, again.stderr
+
+
+def test_changed_files_never_open_a_named_pipe(tmp_path):
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "main.bicep").write_text("param a string = 'x'\n")
+    os.mkfifo(tmp_path / "sub" / "p.bicep")
+    proc = lint(tmp_path, "--changed-files", "main.bicep", timeout=30)
+    assert proc.returncode == 0, proc.stderr

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from test_bicep_reader import agents, pool, read
 
 from batchlint.reader import ReadContext, ReadOptions, SourceFile
@@ -214,3 +215,33 @@ def test_a_broken_extends_in_a_file_for_no_template_is_reported(tmp_path, monkey
     pools, diagnostics = read(tmp_path, monkeypatch, files, ["base.bicepparam"])
     assert pools == []
     assert [(d.kind, d.location.line) for d in diagnostics] == [("module-not-found", 2)]
+
+
+def test_a_parameters_option_without_a_using_line_is_reported_and_not_used(tmp_path, monkeypatch):
+    files = {
+        "main.bicep": TEMPLATE,
+        "t.json": json.dumps(ARM_TEMPLATE),
+        "nouse.bicepparam": "param agent = 'batch.node.ubuntu 20.04'\n",
+    }
+    pools, diagnostics = read(
+        tmp_path, monkeypatch, files, ["main.bicep"], parameter_files=("nouse.bicepparam",)
+    )
+    assert [(d.location.file, d.message.split(":")[0]) for d in diagnostics] == [
+        ("nouse.bicepparam", "no using line")
+    ]
+    assert agents(pools)[0][1] == "batch.node.ubuntu 22.04"
+    result = _arm(tmp_path, monkeypatch, files, ["nouse.bicepparam"])
+    assert [d.message.split(":")[0] for d in result.diagnostics] == ["no using line"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "using none\nusing './main.bicep'\n",
+        "using './main.bicep'\nusing none\n",
+        "using none\nusing none\n",
+    ],
+)
+def test_using_none_is_a_using_line_too(text):
+    parsed = parse(text, "a.bicepparam", bicepparam=True)
+    assert [e.message for e in parsed.errors] == ["a parameters file has one using line"]

@@ -110,3 +110,49 @@ def test_a_reader_that_goes_away_early_leaves_the_exit_status(tree):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 1
     assert b"Traceback" not in err
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+def test_a_full_output_stops_the_workers_and_exits_2(tree):
+    for _ in range(3):
+        with open("/dev/full", "w") as full:
+            proc = subprocess.run(
+                [sys.executable, "-m", "batchlint", "--as-of", AS_OF, "--no-config", ".",
+                 "--jobs", "2"],
+                cwd=tree, stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+            )  # fmt: skip
+        assert proc.returncode == 2
+        assert "cannot write the report: No space left on device" in proc.stderr
+
+
+def test_a_reader_gone_before_the_summary_leaves_the_exit_status(tmp_path):
+    (tmp_path / "pools.yaml").write_text(
+        (Path(__file__).resolve().parents[1] / "examples" / "pools.yaml").read_text()
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "BATCHLINT_"))}
+    env.pop("PYTHONUNBUFFERED", None)
+    read, write = os.pipe()
+    os.close(read)  # nothing will read the report
+    proc = subprocess.run(
+        [sys.executable, "-m", "batchlint", "--as-of", AS_OF, "--no-config", "pools.yaml"],
+        cwd=tmp_path, env=env, stdout=write, stderr=subprocess.PIPE, text=True, timeout=60,
+    )  # fmt: skip
+    os.close(write)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == ""
+
+
+def test_a_working_folder_that_is_gone_is_a_usage_error(tmp_path):
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    code = (
+        "import os, sys; os.chdir(sys.argv[1]); os.rmdir(sys.argv[1]); "
+        "from batchlint.cli import main; sys.exit(main(['--no-config', sys.argv[2]]))"
+    )
+    examples = str(Path(__file__).resolve().parents[1] / "examples")
+    proc = subprocess.run(
+        [sys.executable, "-c", code, str(gone), examples],
+        capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert proc.returncode == 2
+    assert "the working folder cannot be used" in proc.stderr

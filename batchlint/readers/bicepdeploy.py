@@ -85,6 +85,7 @@ class _Walk:
         self.explicit = source.explicit
         file = load(self.ctx, path, source.path, source.text)
         self._syntax(file)
+        self._imports(file, path)
         overrides = self._parameter_values(path)
         self.deployment(file, path, self._scope(file, overrides))
 
@@ -96,11 +97,7 @@ class _Walk:
         self._syntax(params)
         values = self._bicepparam_values(params, path, source.path)
         if using is None and not params.errors:
-            message = (
-                "no using line: a parameters file names its template with using "
-                "(or says using none)"
-            )
-            self._diagnostic("parse-error", Location(source.path, 1), message)
+            self._diagnostic("parse-error", Location(source.path, 1), _NO_USING)
         if using is None or using.source.strip().lower() == "none":
             log.debug("%s: no template named by a using line", source.path)
             return
@@ -121,7 +118,8 @@ class _Walk:
         template = self._follow(target, using.loc, what)
         if template is None:
             return
-        self.undeclared(values, set(template.params), using.source)
+        if not template.errors:  # a broken declaration may hide a parameter
+            self.undeclared(values, set(template.params), using.source)
         unset = f"{source.path} does not set it"
         self.deployment(template, target, self._scope(template, values, unset))
 
@@ -195,6 +193,8 @@ class _Walk:
         given = bool(self.ctx.options.parameter_files)  # named with --parameters
         at = Location(display, 1) if given else None
         params = self._follow(path, at, f"parameters file {display}")
+        if params is not None and params.using is None and given:
+            self._diagnostic("parse-error", Location(display, 1), _NO_USING)
         if params is None or params.using is None or is_registry(params.using.source):
             return {}
         using = params.using
@@ -211,7 +211,8 @@ class _Walk:
             file = load(self.ctx, template, self.ctx.display_path(template))
         except (OSError, ParseError):
             return values
-        self.undeclared(values, set(file.params), self.ctx.display_path(template))
+        if not file.errors:
+            self.undeclared(values, set(file.params), self.ctx.display_path(template))
         return values
 
     def _json_parameters(self, path: str, display: str) -> dict[str, Node]:
@@ -315,7 +316,19 @@ class _Walk:
         if display not in self.result.depends_on:
             self.result.depends_on.append(display)
         self._syntax(file)
+        self._imports(file, path)
         return file
+
+    def _imports(self, file, path: str) -> None:
+        """The local files ``file`` imports from, as files the read depends on, whether or not
+        a value of theirs is used (each is opened only when one is)."""
+        here = os.path.dirname(os.path.abspath(path))
+        for statement in file.imports:
+            if is_registry(statement.source):
+                continue
+            display = self.ctx.display_path(os.path.normpath(os.path.join(here, statement.source)))
+            if display not in self.result.depends_on:
+                self.result.depends_on.append(display)
 
     def _syntax(self, file) -> None:
         """The first syntax error of a file, once per read (a module may be called often)."""
@@ -632,6 +645,9 @@ def _module_arguments(decl, instance) -> tuple[dict[str, Node], Unknown | None]:
     return {name: relabel(node, origin) for name, node in value.value.items()}, None
 
 
+_NO_USING = "no using line: a parameters file names its template with using (or says using none)"
+
+
 def _other_template(display: str, using: syn.Using) -> str:
     return (
         f"{display} is for {using.source} (its using line), not for this template; "
@@ -659,9 +675,11 @@ def parameters_file_values(
     walk = _Walk(ctx)
     params = walk._follow(os.path.abspath(path), Location(display, 1), f"parameters file {display}")
     values = {}
-    if params is not None:
+    if params is not None and params.using is None:
+        walk._diagnostic("parse-error", Location(display, 1), _NO_USING)
+    elif params is not None:
         using = params.using
-        source = using.source.strip() if using is not None else "none"
+        source = using.source.strip()
         target = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(path)), source))
         if source.lower() != "none" and target != os.path.abspath(template):
             walk._diagnostic("parse-error", using.loc, _other_template(display, using))

@@ -458,10 +458,13 @@ class _Builder:
                         out.imports.append(imported)
             except _Skip:
                 continue  # a declaration the parser could not make sense of
-        if self.using_none and out.using is None:
-            start = self.using_none[0]
+        for start in self.using_none:
             line = self.data.count(b"\n", 0, start) + 1
-            out.using = Using("none", Location(self.path, line, _column(self.data, start)))
+            loc = Location(self.path, line, _column(self.data, start))
+            if out.using is not None:
+                self._problem("a parameters file has one using line", loc)
+            else:
+                out.using = Using("none", loc)
         return out
 
     def _declare(self, name: str, loc: Location, names: set[str]) -> None:
