@@ -3,9 +3,8 @@ declared, and a .bicepparam file given for an ARM JSON template."""
 
 from __future__ import annotations
 
-import json
-
 import pytest
+from suppression_samples import SAMPLES
 from test_bicep_reader import agents, pool, read
 
 from batchlint.reader import ReadContext, ReadOptions, SourceFile
@@ -97,31 +96,12 @@ def test_a_value_for_a_parameter_the_template_does_not_declare_is_an_error(tmp_p
     assert agents(pools)[0][1] == "batch.node.ubuntu 22.04"
 
 
-ARM_TEMPLATE = {
-    "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
-    "contentVersion": "1.0.0.0",
-    "parameters": {"agent": {"type": "string"}},
-    "resources": [
-        {
-            "type": "Microsoft.Batch/batchAccounts/pools",
-            "apiVersion": "2024-07-01",
-            "name": "acct/pool-a",
-            "properties": {
-                "vmSize": "standard_d2s_v5",
-                "deploymentConfiguration": {
-                    "virtualMachineConfiguration": {
-                        "imageReference": {
-                            "publisher": "canonical",
-                            "offer": "0001-com-ubuntu-server-jammy",
-                            "sku": "22_04-lts",
-                        },
-                        "nodeAgentSkuId": "[parameters('agent')]",
-                    }
-                },
-            },
-        }
-    ],
-}
+# The ARM sample pool of the suppression tests, its node agent a template parameter.
+ARM_TEXT = (
+    SAMPLES["arm-jsonc"]
+    .render(agent_value="[parameters('agent')]")
+    .replace('"resources"', '"parameters": {"agent": {"type": "string"}},\n  "resources"')
+)
 
 
 def _arm(tmp_path, monkeypatch, files, parameters):
@@ -134,7 +114,7 @@ def _arm(tmp_path, monkeypatch, files, parameters):
 
 def test_a_bicepparam_file_gives_the_values_of_an_arm_template(tmp_path, monkeypatch):
     files = {
-        "t.json": json.dumps(ARM_TEMPLATE),
+        "t.json": ARM_TEXT,
         "base.bicepparam": "using none\nparam agent = 'batch.node.ubuntu 20.04'\n",
         "t.bicepparam": "using './t.json'\nextends './base.bicepparam'\n",
     }
@@ -146,7 +126,7 @@ def test_a_bicepparam_file_gives_the_values_of_an_arm_template(tmp_path, monkeyp
 
 
 def test_a_missing_bicepparam_file_for_an_arm_template_is_reported(tmp_path, monkeypatch):
-    result = _arm(tmp_path, monkeypatch, {"t.json": json.dumps(ARM_TEMPLATE)}, ["no.bicepparam"])
+    result = _arm(tmp_path, monkeypatch, {"t.json": ARM_TEXT}, ["no.bicepparam"])
     assert _messages(result.diagnostics) == [
         ("no.bicepparam", 1, "cannot read parameters file: No such file or directory")
     ]
@@ -167,7 +147,7 @@ def test_assignments_after_an_unclosed_string_are_still_read(tmp_path, monkeypat
 
 def test_an_undeclared_value_for_an_arm_template_is_an_error(tmp_path, monkeypatch):
     files = {
-        "t.json": json.dumps(ARM_TEMPLATE),
+        "t.json": ARM_TEXT,
         "t.bicepparam": "using './t.json'\nparam AGENT = 'batch.node.ubuntu 22.04'\n"
         "param nosuch = 1\n",
     }
@@ -187,7 +167,7 @@ def test_an_undeclared_value_for_an_arm_template_is_an_error(tmp_path, monkeypat
 def test_a_parameters_option_for_another_template_is_reported_and_not_used(tmp_path, monkeypatch):
     files = {
         "main.bicep": TEMPLATE,
-        "t.json": json.dumps(ARM_TEMPLATE),
+        "t.json": ARM_TEXT,
         "other.bicepparam": "using './other.bicep'\nparam agent = 'batch.node.ubuntu 24.04'\n",
         "extra.bicepparam": "using './main.bicep'\nparam agent = 'batch.node.ubuntu 24.04'\n"
         "param nope = 1\n",
@@ -220,7 +200,7 @@ def test_a_broken_extends_in_a_file_for_no_template_is_reported(tmp_path, monkey
 def test_a_parameters_option_without_a_using_line_is_reported_and_not_used(tmp_path, monkeypatch):
     files = {
         "main.bicep": TEMPLATE,
-        "t.json": json.dumps(ARM_TEMPLATE),
+        "t.json": ARM_TEXT,
         "nouse.bicepparam": "param agent = 'batch.node.ubuntu 20.04'\n",
     }
     pools, diagnostics = read(
