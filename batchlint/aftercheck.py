@@ -5,10 +5,11 @@ definitions and from the configuration. They are applied as each file is linted,
 process that lints it (``Suppressor.settle``): to that file's findings, with the texts of the
 files those findings and their pools point to. Findings they hide go to ``result.suppressed``
 so that reports can count them. What each suppression matched is gathered over the run
-(``Ledger``), since a suppression in a module is used by the files that call it. After the
-run, invalid suppressions become ``suppression-invalid`` findings and, with
-``--report-unused-suppressions``, the ones that matched nothing anywhere become
-``suppression-unused`` findings; then the baseline is applied.
+(``Ledger``), since a suppression in a module is used by the files that call it. Invalid
+suppressions become ``suppression-invalid`` findings among the findings of the file that reads
+them first (``invalid_findings``). After the run, with ``--report-unused-suppressions``, the
+ones that matched nothing anywhere become ``suppression-unused`` findings; then the baseline
+is applied.
 """
 
 from __future__ import annotations

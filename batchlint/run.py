@@ -324,7 +324,7 @@ def exit_status(result: RunResult, fail_on: str) -> int:
 
 
 class _CannotWrite(Exception):
-    """Standard output refused a streamed report (a full disk, /dev/full)."""
+    """Standard output refused the report (a full disk, /dev/full); the reason is the argument."""
 
 
 def streamed_reporter(opts: LintOptions, plugins: Plugins):
