@@ -231,7 +231,8 @@ def _in_scope(item: suppress.Suppression, path: str) -> bool:
 def apply(result: RunResult, opts: LintOptions, linter: Linter, *, emit=None, known=None) -> None:
     """Report invalid and unused suppressions; drop the findings the baseline knows.
 
-    With ``emit`` the run's findings were reported as it went: the suppression findings are
+    With ``emit`` the run's findings were reported as it went (the command line streams no
+    run that looks for unused suppressions, but a library caller may): the unused ones are
     reported now, after them, and ``known`` (a ``baseline.Filter``) has already dropped the
     findings the baseline knows.
     """
@@ -243,7 +244,7 @@ def apply(result: RunResult, opts: LintOptions, linter: Linter, *, emit=None, kn
             added += _unused(ledger, linter)
         added = [f for f in added if f is not None]
         if added and emit is not None:
-            for finding in _in_file_order(added, result.files):
+            for finding in added:
                 emit(finding)
         elif added:
             _merge(result, added)
@@ -271,19 +272,6 @@ def invalid_findings(linter: Linter, invalid, seen: set) -> list[Finding]:
             if finding is not None:
                 out.append(finding)
     return out
-
-
-def _in_file_order(findings: list[Finding], files: list[str]) -> list[Finding]:
-    wanted = {path_key(f.location.file) for f in findings}
-    rank: dict[str, int] = {}
-    for path in files:
-        key = path_key(path)
-        if key in wanted:
-            rank.setdefault(key, len(rank))
-    last = len(rank)
-    return sorted(
-        findings, key=lambda f: (rank.get(path_key(f.location.file), last), f.sort_key[1:])
-    )
 
 
 def _unused(ledger: Ledger, linter: Linter) -> list[Finding | None]:

@@ -330,10 +330,7 @@ def test_configuration_file_given_as_a_variables_file_is_an_error_at_its_first_b
 
 @pytest.mark.parametrize("text", ["[1, 2]\n", '{"a": 1}\n'], ids=["array", "object"])
 def test_parameters_option_naming_no_parameters_file_is_an_error_at_the_file(tmp_path, text):
-    (tmp_path / "azuredeploy.json").write_text(
-        '{"$schema": "https://schema.management.azure.com/schemas/2019-04-01/'
-        'deploymentTemplate.json#", "resources": []}\n'
-    )
+    (tmp_path / "azuredeploy.json").write_text(TEMPLATE)
     (tmp_path / "values.json").write_text(text)
     proc = lint(tmp_path, "azuredeploy.json", "-p", "values.json")
     assert proc.returncode == 1
